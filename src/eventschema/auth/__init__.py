@@ -1,0 +1,1 @@
+"""Personal API keys, scopes, and the principal a request acts as."""

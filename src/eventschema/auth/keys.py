@@ -1,0 +1,20 @@
+"""Personal API key values: generated once, shown once, stored only as a hash."""
+
+import hashlib
+
+from eventschema.ids import random_base62
+
+KEY_PREFIX = "phx_"
+KEY_RANDOM_LENGTH = 47
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + random_base62(KEY_RANDOM_LENGTH)
+
+
+def hash_key(value: str) -> str:
+    return "sha256$" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def mask_key(value: str) -> str:
+    return f"{value[:4]}...{value[-4:]}"

@@ -1,0 +1,102 @@
+"""Authenticating personal API keys, and creating, listing and revoking them."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema import errors
+from eventschema.auth import repository
+from eventschema.auth.keys import generate_key, hash_key, mask_key
+from eventschema.auth.principal import Principal, UserBasic
+from eventschema.ids import random_base62
+from eventschema.models import PersonalAPIKey, utcnow
+
+LAST_USED_REFRESH = timedelta(hours=1)
+
+
+async def authenticate(session: AsyncSession, value: str, source: str) -> Principal:
+    row = await repository.find_active_key(session, hash_key(value))
+    if row is None:
+        raise errors.AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
+    user = UserBasic(
+        id=row.id,
+        uuid=row.uuid,
+        distinct_id=row.distinct_id,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        email=row.email,
+        is_email_verified=row.is_email_verified,
+        hedgehog_config=row.hedgehog_config,
+        role_at_organization=row.role_at_organization,
+    )
+    return Principal(
+        user=user,
+        current_project_id=row.current_project_id,
+        key_id=row.key_id,
+        scopes=tuple(row.scopes or ()),
+        scoped_teams=tuple(row.scoped_teams) if row.scoped_teams else None,
+        key_last_used_at=row.last_used_at,
+    )
+
+
+def needs_touch(principal: Principal, now: datetime) -> bool:
+    """last_used_at is refreshed at most hourly, so steady traffic does not write on every request."""
+    last = principal.key_last_used_at
+    return last is None or now - last > LAST_USED_REFRESH
+
+
+async def touch(session: AsyncSession, key_id: str, now: datetime) -> None:
+    await repository.touch_key(session, key_id, now)
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    id: str
+    value: str
+    scopes: list[str]
+    scoped_teams: list[int] | None
+    label: str
+
+
+async def create_key(
+    session: AsyncSession, *, email: str, scopes: list[str], projects: Sequence[int] | None, label: str
+) -> CreatedKey:
+    user = await repository.find_user_by_email(session, email)
+    if user is None:
+        raise errors.NotFound(f"No user with email {email!r}.")
+    value = generate_key()
+    key = PersonalAPIKey(
+        id=random_base62(20),
+        user_id=user.id,
+        label=label[:40],
+        secure_value=hash_key(value),
+        mask_value=mask_key(value),
+        scopes=scopes,
+        scoped_teams=list(projects) if projects else None,
+        created_at=utcnow(),
+    )
+    await repository.add_key(session, key)
+    return CreatedKey(id=key.id, value=value, scopes=scopes, scoped_teams=key.scoped_teams, label=key.label)
+
+
+async def list_keys(session: AsyncSession) -> list[dict[str, object]]:
+    return [
+        {
+            "id": key.id,
+            "label": key.label,
+            "mask_value": key.mask_value,
+            "email": email,
+            "scopes": key.scopes,
+            "scoped_teams": key.scoped_teams,
+            "created_at": key.created_at,
+            "last_used_at": key.last_used_at,
+        }
+        for key, email in await repository.list_keys(session)
+    ]
+
+
+async def revoke_key(session: AsyncSession, key_id: str) -> None:
+    if not await repository.delete_key(session, key_id):
+        raise errors.NotFound(f"No personal API key with id {key_id!r}.")

@@ -1,0 +1,133 @@
+"""bootstrap, projects and keys: setting up who may use the API."""
+
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema.auth import service as auth_service
+from eventschema.auth.scopes import parse_scopes
+from eventschema.cli.common import (
+    DatabaseURLOption,
+    JSONOption,
+    database_url,
+    fail,
+    migrated,
+    print_json,
+    run_in_transaction,
+)
+from eventschema.projects import service as projects_service
+
+projects_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
+SCOPES_HELP = "Comma-separated, e.g. 'event_definition:read,event_definition:write', or '*' for everything."
+keys_app = typer.Typer(help="Create, list and revoke personal API keys.", no_args_is_help=True)
+
+
+def bootstrap(
+    email: Annotated[str, typer.Option(help="The user to create (or reuse).")] = "admin@localhost",
+    project: Annotated[str, typer.Option(help="The project to create (or reuse).")] = "Default project",
+    as_json: JSONOption = False,
+    url: DatabaseURLOption = None,
+) -> None:
+    """Create (idempotently) an organization, a project, a user, and a NEW personal API key with scope '*'."""
+
+    async def work(session: AsyncSession) -> tuple[int, str]:
+        account = await projects_service.ensure_account(session, email=email, project_name=project)
+        key = await auth_service.create_key(session, email=email, scopes=["*"], projects=None, label="bootstrap")
+        return account.project.id, key.value
+
+    project_id, api_key = run_in_transaction(migrated(database_url(url)), work)
+    if as_json:
+        print_json({"project_id": project_id, "api_key": api_key, "email": email})
+        return
+    typer.echo(f"project id: {project_id}\nuser:       {email}\napi key:    {api_key}  (shown once; store it now)")
+
+
+@projects_app.command("create")
+def create_project(name: str, as_json: JSONOption = False, url: DatabaseURLOption = None) -> None:
+    """Create a project in the bootstrap organization."""
+
+    async def work(session: AsyncSession) -> tuple[int, str, str]:
+        created = await projects_service.create_project(session, name)
+        return created.id, created.name, created.api_token
+
+    project_id, project_name, _token = run_in_transaction(migrated(database_url(url)), work)
+    if as_json:
+        print_json({"id": project_id, "name": project_name})
+        return
+    typer.echo(f"created project {project_id}: {project_name}")
+
+
+@projects_app.command("list")
+def list_projects(as_json: JSONOption = False, url: DatabaseURLOption = None) -> None:
+    """List every project with its id and public project API key."""
+
+    async def work(session: AsyncSession) -> list[dict[str, object]]:
+        return [
+            {"id": p.id, "name": p.name, "api_token": p.api_token, "organization": str(p.organization_id)}
+            for p in await projects_service.all_projects(session)
+        ]
+
+    projects = run_in_transaction(migrated(database_url(url)), work)
+    if as_json:
+        print_json(projects)
+        return
+    for item in projects:
+        typer.echo(f"{item['id']}\t{item['name']}\t{item['api_token']}")
+
+
+@keys_app.command("create")
+def create_key(
+    email: Annotated[str, typer.Option(help="The key's owner.")],
+    scopes: Annotated[
+        str, typer.Option(help="Comma-separated, e.g. 'event_definition:read,event_definition:write' or '*'.")
+    ],
+    project: Annotated[
+        list[int] | None, typer.Option("--project", help="Limit the key to this project (repeatable).")
+    ] = None,
+    label: Annotated[str, typer.Option(help="A name to recognise the key by.")] = "",
+    as_json: JSONOption = False,
+    url: DatabaseURLOption = None,
+) -> None:
+    """Create a personal API key; its value is printed once."""
+    try:
+        parsed = parse_scopes(scopes)
+    except ValueError as exc:
+        fail(str(exc), 2)
+        return
+
+    async def work(session: AsyncSession) -> auth_service.CreatedKey:
+        return await auth_service.create_key(session, email=email, scopes=parsed, projects=project, label=label)
+
+    key = run_in_transaction(migrated(database_url(url)), work)
+    if as_json:
+        print_json({"id": key.id, "api_key": key.value, "scopes": key.scopes})
+        return
+    limits = f" (projects {', '.join(map(str, key.scoped_teams))})" if key.scoped_teams else ""
+    typer.echo(f"key {key.id}: {key.value}  scopes {','.join(key.scopes)}{limits}  (shown once; store it now)")
+
+
+@keys_app.command("list")
+def list_keys(as_json: JSONOption = False, url: DatabaseURLOption = None) -> None:
+    """List keys (masked) with their owners, scopes and last use."""
+    keys = run_in_transaction(migrated(database_url(url)), auth_service.list_keys)
+    if as_json:
+        print_json(keys)
+        return
+    for key in keys:
+        scoped = key["scoped_teams"] or "all"
+        typer.echo(
+            f"{key['id']}\t{key['mask_value']}\t{key['email']}\t{','.join(key['scopes'])}\tprojects={scoped}"  # type: ignore[arg-type]
+            f"\tlast_used={key['last_used_at'] or 'never'}\t{key['label']}"
+        )
+
+
+@keys_app.command("revoke")
+def revoke_key(key_id: str, url: DatabaseURLOption = None) -> None:
+    """Delete a key; requests using it are refused from then on."""
+
+    async def work(session: AsyncSession) -> None:
+        await auth_service.revoke_key(session, key_id)
+
+    run_in_transaction(migrated(database_url(url)), work)
+    typer.echo(f"revoked key {key_id}")

@@ -1,0 +1,68 @@
+"""What every command shares: the database URL option, running async work, printing JSON."""
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import orjson
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema import errors
+from eventschema.db import Database, DatabaseURLError
+from eventschema.migrate import upgrade
+from eventschema.settings import get_settings
+
+T = TypeVar("T")
+
+DatabaseURLOption = Annotated[
+    str | None,
+    typer.Option("--database-url", help="sqlite:///path.db or postgresql://...; default: $EVENTSCHEMA_DATABASE_URL."),
+]
+JSONOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+def database_url(option: str | None) -> str:
+    return option or get_settings().database_url
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def migrated(url: str) -> str:
+    """Apply pending migrations, so every command works on a fresh database."""
+    try:
+        upgrade(url)
+    except DatabaseURLError as exc:
+        fail(str(exc), 2)
+    except Exception as exc:
+        fail(f"could not migrate {url}: {exc}")
+    return url
+
+
+def run_in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction on `url`, committing if it returns; API errors become exit code 1."""
+
+    async def main() -> T:
+        settings = get_settings()
+        database = Database(url, settings.database_pool_size)
+        try:
+            async with database.session(write=True) as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(main())
+    except errors.APIError as exc:
+        fail(exc.detail)
+        raise  # unreachable: fail() exits
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_UTC_Z).decode() + "\n")

@@ -1,0 +1,102 @@
+"""Database engine, sessions and the schema's naming convention.
+
+Users write plain URLs (``sqlite:///file.db``, ``postgresql://user@host/db``); the async driver is
+chosen here. On SQLite, transactions of write requests start with ``BEGIN IMMEDIATE`` so that
+check-then-insert rules (unique names, unique links) cannot race: SQLite has one writer at a time,
+and taking the write lock up front makes the check and the insert one step.
+"""
+
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import URL, Connection, Row, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql import Select
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# Rows and selects of any shape, for repository signatures.
+AnyRow = Row[*tuple[Any, ...]]
+AnySelect = Select[*tuple[Any, ...]]
+
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+class DatabaseURLError(ValueError):
+    pass
+
+
+def async_url(raw: str) -> URL:
+    """Turn the URL a user wrote into one naming an async driver."""
+    try:
+        url = make_url(raw)
+    except Exception as exc:
+        raise DatabaseURLError(f"Not a database URL: {raw!r}") from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    if backend in ("postgresql", "postgres"):
+        query = dict(url.query)
+        sslmode = query.pop("sslmode", None)
+        if sslmode is not None:
+            query["ssl"] = sslmode
+        return url.set(drivername="postgresql+asyncpg", query=query)
+    raise DatabaseURLError(f"Unsupported database {backend!r}: use sqlite:///path.db or postgresql://...")
+
+
+def create_engine(raw_url: str, pool_size: int = 10) -> AsyncEngine:
+    url = async_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy emit BEGIN itself (below), so the kind of transaction can be chosen.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """The engine and session factories of one process."""
+
+    def __init__(self, raw_url: str, pool_size: int = 10) -> None:
+        self.engine = create_engine(raw_url, pool_size=pool_size)
+        self._read = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Same pool; on SQLite its transactions begin IMMEDIATE (see the module docstring).
+        write_engine = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        self._write = async_sessionmaker(write_engine, expire_on_commit=False, autoflush=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self, *, write: bool) -> AsyncSession:
+        """A session; its transaction starts with its first statement."""
+        return (self._write if write else self._read)()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Event definitions: the events a project knows, and how strictly each is enforced."""

@@ -1,0 +1,39 @@
+"""Event definition shapes: Read / Create / Update."""
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from eventschema.fields import Name400, PartialModel, RequestModel, Text
+
+EnforcementMode = Literal["allow", "reject"]
+
+
+class EventDefinitionCreate(RequestModel):
+    name: Name400
+    description: Text = ""
+    enforcement_mode: EnforcementMode = "allow"
+
+
+class EventDefinitionUpdate(PartialModel):
+    name: Name400 | None = None
+    description: Text | None = None
+    enforcement_mode: EnforcementMode | None = None
+
+
+class EventDefinitionRead(BaseModel):
+    id: UUID
+    name: str
+    description: str
+    enforcement_mode: EnforcementMode
+    created_at: datetime
+    last_seen_at: datetime | None
+
+
+class EventDefinitionPage(BaseModel):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[EventDefinitionRead]

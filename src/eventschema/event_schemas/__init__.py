@@ -1,0 +1,1 @@
+"""Event schemas: the links between an event definition and the property groups it must carry."""

@@ -1,0 +1,64 @@
+"""/api/projects/:project_id/event_schemas/ — list, create, retrieve, update, delete."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.event_schemas import service
+from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaPage, EventSchemaRead, EventSchemaUpdate
+from eventschema.openapi import request_body
+from eventschema.pagination import page_params
+from eventschema.rendering import JSONResponse
+from eventschema.routing import BodyDep, RendererDep, created, no_content, object_id, paginated, parse, uuid_filter
+
+router = APIRouter(prefix="/api/projects/{project_id}/event_schemas", tags=["event schemas"])
+Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
+
+
+@router.get("/", response_model=EventSchemaPage)
+async def list_event_schemas(
+    request: Request, project: Project, session: SessionDep, settings: SettingsDep, renderer: RendererDep
+) -> Response:
+    page = page_params(request, settings)
+    definition = uuid_filter("event_definition", request.query_params.get("event_definition"))
+    total, results = await service.list_page(session, renderer, project.id, definition, page.limit, page.offset)
+    return paginated(request, settings, page, total, results)
+
+
+@router.post("/", status_code=201, response_model=EventSchemaRead, openapi_extra=request_body(EventSchemaCreate))
+async def create_event_schema(project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep) -> Response:
+    result = await service.create(session, renderer, project.id, parse(EventSchemaCreate, body))
+    await session.commit()
+    return created(result)
+
+
+@router.get("/{id}/", response_model=EventSchemaRead)
+async def retrieve_event_schema(id: str, project: Project, session: SessionDep, renderer: RendererDep) -> Response:
+    return JSONResponse(await service.retrieve(session, renderer, project.id, object_id(id)))
+
+
+@router.patch("/{id}/", response_model=EventSchemaRead, openapi_extra=request_body(EventSchemaUpdate))
+async def update_event_schema(
+    id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
+) -> Response:
+    result = await service.update(session, renderer, project.id, object_id(id), parse(EventSchemaUpdate, body))
+    await session.commit()
+    return JSONResponse(result)
+
+
+@router.put("/{id}/", response_model=EventSchemaRead, openapi_extra=request_body(EventSchemaCreate))
+async def replace_event_schema(
+    id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
+) -> Response:
+    result = await service.update(session, renderer, project.id, object_id(id), parse(EventSchemaCreate, body))
+    await session.commit()
+    return JSONResponse(result)
+
+
+@router.delete("/{id}/", status_code=204)
+async def delete_event_schema(id: str, project: Project, session: SessionDep) -> Response:
+    await service.delete(session, project.id, object_id(id))
+    await session.commit()
+    return no_content()

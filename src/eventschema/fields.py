@@ -1,0 +1,56 @@
+"""Field types shared by request schemas, raising PostHog's error codes and messages."""
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from eventschema import errors
+
+
+def _text(value: Any) -> Any:
+    # DRF's CharField accepts numbers and turns them into strings; so do we.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _name(max_length: int, message: str | None = None) -> AfterValidator:
+    def check(value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise PydanticCustomError("blank", "This field may not be blank.")
+        if len(value) > max_length:
+            if message:
+                raise PydanticCustomError("invalid_input", message)
+            raise PydanticCustomError("max_length", f"Ensure this field has no more than {max_length} characters.")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Name400 = Annotated[str, BeforeValidator(_text), _name(400)]
+PropertyName = Annotated[str, BeforeValidator(_text), _name(200, "Property name must be 200 characters or less")]
+
+
+class RequestModel(BaseModel):
+    """Request bodies: unknown keys are ignored (as DRF does), values are not coerced beyond DRF's rules."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent (a PUT leaves the others as they are, as DRF does)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class PartialModel(RequestModel):
+    """PATCH bodies: only the fields present are changed."""
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent; an explicit null is refused, as DRF does for non-nullable fields."""
+        changes = super().changes()
+        for name, value in changes.items():
+            if value is None:
+                raise errors.ValidationError("This field may not be null.", code="null", attr=name)
+        return changes

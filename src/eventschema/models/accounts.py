@@ -1,0 +1,74 @@
+"""Who may use the registry: organizations, their projects, users and personal API keys."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventschema.ids import uuid7
+from eventschema.models.base import Base, UTCDateTime, utcnow
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[UUID] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The public project API key (phc_...) that SDKs send with captured events.
+    api_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid, unique=True, default=uuid7)
+    distinct_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    first_name: Mapped[str] = mapped_column(String(150), default="")
+    last_name: Mapped[str] = mapped_column(String(150), default="")
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    is_email_verified: Mapped[bool | None] = mapped_column(Boolean)
+    hedgehog_config: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    role_at_organization: Mapped[str | None] = mapped_column(String(64))
+    current_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    date_joined: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrganizationMembership(Base):
+    __tablename__ = "organization_memberships"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    organization_id: Mapped[UUID] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int] = mapped_column(SmallInteger, default=1)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
+
+
+class PersonalAPIKey(Base):
+    __tablename__ = "personal_api_keys"
+
+    id: Mapped[str] = mapped_column(String(50), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(40), default="")
+    secure_value: Mapped[str] = mapped_column(String(300), unique=True)
+    mask_value: Mapped[str] = mapped_column(String(20))
+    # ["*"] or e.g. ["event_definition:read"]; scoped_teams limits the key to those project ids.
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    scoped_teams: Mapped[list[int] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""Projects: the unit every tracking plan belongs to."""

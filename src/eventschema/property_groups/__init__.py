@@ -1,0 +1,1 @@
+"""Property groups: named, reusable sets of typed properties."""

@@ -1,0 +1,143 @@
+"""SQL for property groups and their properties."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema.auth.repository import USER_BASIC_COLUMNS
+from eventschema.db import AnyRow
+from eventschema.models import EventDefinition, EventSchema, Property, PropertyGroup, User
+
+PROPERTY_COLUMNS = (
+    Property.property_group_id,
+    Property.id,
+    Property.name,
+    Property.property_type,
+    Property.is_required,
+    Property.is_optional_in_types,
+    Property.description,
+    Property.created_at,
+    Property.updated_at,
+)
+
+
+async def count(session: AsyncSession, project_id: int) -> int:
+    statement = select(func.count()).select_from(PropertyGroup).where(PropertyGroup.project_id == project_id)
+    return (await session.execute(statement)).scalar_one()
+
+
+async def page(session: AsyncSession, project_id: int, limit: int, offset: int) -> Sequence[AnyRow]:
+    """(id, revision) of one page of groups, ordered by name in code-point order on every back end."""
+    statement = (
+        select(PropertyGroup.id, PropertyGroup.revision)
+        .where(PropertyGroup.project_id == project_id)
+        .order_by(_binary(PropertyGroup.name, session), PropertyGroup.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return (await session.execute(statement)).all()
+
+
+def _binary(column: Any, session: AsyncSession) -> Any:
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
+async def revisions(session: AsyncSession, project_id: int, group_ids: Iterable[UUID]) -> Sequence[AnyRow]:
+    statement = select(PropertyGroup.id, PropertyGroup.revision).where(
+        PropertyGroup.project_id == project_id, PropertyGroup.id.in_(list(group_ids))
+    )
+    return (await session.execute(statement)).all()
+
+
+async def render_rows(
+    session: AsyncSession, group_ids: Sequence[UUID]
+) -> tuple[Sequence[AnyRow], Sequence[AnyRow], Sequence[AnyRow]]:
+    """Everything a group's representation shows, for many groups, in three statements."""
+    groups = (
+        await session.execute(
+            select(
+                PropertyGroup.id.label("group_id"),
+                PropertyGroup.name.label("group_name"),
+                PropertyGroup.description.label("group_description"),
+                PropertyGroup.created_at.label("group_created_at"),
+                PropertyGroup.updated_at.label("group_updated_at"),
+                PropertyGroup.revision,
+                *USER_BASIC_COLUMNS,
+            )
+            .outerjoin(User, User.id == PropertyGroup.created_by_id)
+            .where(PropertyGroup.id.in_(group_ids))
+        )
+    ).all()
+    properties = (
+        await session.execute(select(*PROPERTY_COLUMNS).where(Property.property_group_id.in_(group_ids)))
+    ).all()
+    events = (
+        await session.execute(
+            select(EventSchema.property_group_id, EventDefinition.id, EventDefinition.name)
+            .join(EventDefinition, EventDefinition.id == EventSchema.event_definition_id)
+            .where(EventSchema.property_group_id.in_(group_ids))
+        )
+    ).all()
+    return groups, properties, events
+
+
+async def get(session: AsyncSession, project_id: int, group_id: UUID) -> PropertyGroup | None:
+    statement = select(PropertyGroup).where(PropertyGroup.project_id == project_id, PropertyGroup.id == group_id)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def get_for_update(session: AsyncSession, project_id: int, group_id: UUID) -> PropertyGroup | None:
+    statement = (
+        select(PropertyGroup)
+        .where(PropertyGroup.project_id == project_id, PropertyGroup.id == group_id)
+        .with_for_update()
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def name_taken(session: AsyncSession, project_id: int, name: str, except_id: UUID | None = None) -> bool:
+    statement = select(PropertyGroup.id).where(PropertyGroup.project_id == project_id, PropertyGroup.name == name)
+    if except_id is not None:
+        statement = statement.where(PropertyGroup.id != except_id)
+    return (await session.execute(statement.limit(1))).first() is not None
+
+
+async def properties_of(session: AsyncSession, group_id: UUID) -> Sequence[Property]:
+    statement = select(Property).where(Property.property_group_id == group_id)
+    return (await session.execute(statement)).scalars().all()
+
+
+async def add(session: AsyncSession, *objects: object) -> None:
+    session.add_all(objects)
+    await session.flush()
+
+
+async def delete_properties(session: AsyncSession, property_ids: Sequence[UUID]) -> None:
+    if property_ids:
+        await session.execute(delete(Property).where(Property.id.in_(property_ids)))
+
+
+async def delete_group(session: AsyncSession, group_id: UUID) -> None:
+    await session.execute(delete(PropertyGroup).where(PropertyGroup.id == group_id))
+
+
+async def bump_revisions(session: AsyncSession, group_ids: Iterable[UUID], updated_at: datetime | None = None) -> None:
+    """Mark groups as changed so their cached representations are rebuilt."""
+    ids = list(group_ids)
+    if not ids:
+        return
+    values: dict[str, Any] = {"revision": PropertyGroup.revision + 1}
+    if updated_at is not None:
+        values["updated_at"] = updated_at
+    await session.execute(update(PropertyGroup).where(PropertyGroup.id.in_(ids)).values(**values))
+
+
+async def bump_groups_linked_to(session: AsyncSession, event_definition_id: UUID) -> None:
+    linked = select(EventSchema.property_group_id).where(EventSchema.event_definition_id == event_definition_id)
+    await session.execute(
+        update(PropertyGroup).where(PropertyGroup.id.in_(linked)).values(revision=PropertyGroup.revision + 1)
+    )

@@ -1,0 +1,68 @@
+"""/api/projects/:project_id/schema_property_groups/ — list, create, retrieve, update, delete."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.openapi import request_body
+from eventschema.pagination import page_params
+from eventschema.property_groups import service
+from eventschema.property_groups.schemas import (
+    PropertyGroupCreate,
+    PropertyGroupPage,
+    PropertyGroupRead,
+    PropertyGroupUpdate,
+)
+from eventschema.rendering import JSONResponse
+from eventschema.routing import BodyDep, RendererDep, created, no_content, object_id, paginated, parse
+
+router = APIRouter(prefix="/api/projects/{project_id}/schema_property_groups", tags=["property groups"])
+Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
+
+
+@router.get("/", response_model=PropertyGroupPage)
+async def list_property_groups(
+    request: Request, project: Project, session: SessionDep, settings: SettingsDep, renderer: RendererDep
+) -> Response:
+    page = page_params(request, settings)
+    total, results = await service.list_page(session, renderer, project.id, page.limit, page.offset)
+    return paginated(request, settings, page, total, results)
+
+
+@router.post("/", status_code=201, response_model=PropertyGroupRead, openapi_extra=request_body(PropertyGroupCreate))
+async def create_property_group(project: Project, session: SessionDep, body: BodyDep) -> Response:
+    result = await service.create(session, project.id, project.principal, parse(PropertyGroupCreate, body))
+    await session.commit()
+    return created(result)
+
+
+@router.get("/{id}/", response_model=PropertyGroupRead)
+async def retrieve_property_group(id: str, project: Project, session: SessionDep, renderer: RendererDep) -> Response:
+    return JSONResponse(await service.retrieve(session, renderer, project.id, object_id(id)))
+
+
+@router.patch("/{id}/", response_model=PropertyGroupRead, openapi_extra=request_body(PropertyGroupUpdate))
+async def update_property_group(
+    id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
+) -> Response:
+    result = await service.update(session, renderer, project.id, object_id(id), parse(PropertyGroupUpdate, body))
+    await session.commit()
+    return JSONResponse(result)
+
+
+@router.put("/{id}/", response_model=PropertyGroupRead, openapi_extra=request_body(PropertyGroupCreate))
+async def replace_property_group(
+    id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
+) -> Response:
+    result = await service.update(session, renderer, project.id, object_id(id), parse(PropertyGroupCreate, body))
+    await session.commit()
+    return JSONResponse(result)
+
+
+@router.delete("/{id}/", status_code=204)
+async def delete_property_group(id: str, project: Project, session: SessionDep) -> Response:
+    await service.delete(session, project.id, object_id(id))
+    await session.commit()
+    return no_content()

@@ -1,0 +1,180 @@
+"""Rules for property groups: unique names, authoritative property lists that keep ids, one transaction each."""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema import errors
+from eventschema.auth.principal import Principal
+from eventschema.ids import uuid7
+from eventschema.models import Property, PropertyGroup, utcnow
+from eventschema.property_groups import repository
+from eventschema.property_groups.rendering import GroupRenderer, property_dict, public_hedgehog
+from eventschema.property_groups.schemas import PropertyGroupCreate, PropertyGroupUpdate, PropertyWrite
+
+DUPLICATE_GROUP = "A property group with this name already exists for this team"
+PROPERTY_FIELDS = ("name", "property_type", "is_required", "is_optional_in_types", "description")
+
+
+def _duplicate_group_error() -> errors.ValidationError:
+    return errors.ValidationError(DUPLICATE_GROUP, attr="name")
+
+
+def _check_property_names(properties: Sequence[PropertyWrite]) -> None:
+    seen: set[str] = set()
+    for item in properties:
+        if item.name in seen:
+            raise errors.ValidationError(
+                f"A property named '{item.name}' already exists in this group", attr="properties"
+            )
+        seen.add(item.name)
+
+
+def _unique_errors() -> dict[str, errors.APIError]:
+    return {"uq_schema_property_groups_project_id_name": _duplicate_group_error()}
+
+
+async def list_page(
+    session: AsyncSession, renderer: GroupRenderer, project_id: int, limit: int, offset: int
+) -> tuple[int, list[orjson.Fragment]]:
+    total = await repository.count(session, project_id)
+    rows = await repository.page(session, project_id, limit, offset)
+    fragments = await renderer.render(session, [(row.id, row.revision) for row in rows])
+    return total, [fragments[row.id] for row in rows if row.id in fragments]
+
+
+async def retrieve(session: AsyncSession, renderer: GroupRenderer, project_id: int, group_id: UUID) -> orjson.Fragment:
+    fragment = await renderer.render_one(session, project_id, group_id)
+    if fragment is None:
+        raise errors.NotFound()
+    return fragment
+
+
+async def create(
+    session: AsyncSession, project_id: int, principal: Principal, data: PropertyGroupCreate
+) -> dict[str, Any]:
+    _check_property_names(data.properties)
+    if await repository.name_taken(session, project_id, data.name):
+        raise _duplicate_group_error()
+    now = utcnow()
+    group = PropertyGroup(
+        id=uuid7(),
+        project_id=project_id,
+        name=data.name,
+        description=data.description,
+        created_by_id=principal.user.id,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+    )
+    properties = [_new_property(group.id, item, now) for item in data.properties]
+    with errors.unique_violations(_unique_errors()):
+        await repository.add(session, group)
+        await repository.add(session, *properties)
+    return _created_dict(group, properties, principal)
+
+
+def _new_property(group_id: UUID, item: PropertyWrite, now: Any) -> Property:
+    return Property(
+        id=uuid7(),
+        property_group_id=group_id,
+        name=item.name,
+        property_type=item.property_type,
+        is_required=item.is_required,
+        is_optional_in_types=item.is_optional_in_types,
+        description=item.description,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _created_dict(group: PropertyGroup, properties: list[Property], principal: Principal) -> dict[str, Any]:
+    """A new group's representation from what was just written: no events yet, created by the caller."""
+    creator = principal.user.as_dict()
+    creator["hedgehog_config"] = public_hedgehog(principal.user.hedgehog_config)
+    return {
+        "id": group.id,
+        "name": group.name,
+        "description": group.description,
+        "properties": [property_dict(p) for p in sorted(properties, key=lambda p: p.name)],
+        "events": [],
+        "created_at": group.created_at,
+        "updated_at": group.updated_at,
+        "created_by": creator,
+    }
+
+
+async def update(
+    session: AsyncSession,
+    renderer: GroupRenderer,
+    project_id: int,
+    group_id: UUID,
+    data: PropertyGroupUpdate | PropertyGroupCreate,
+) -> orjson.Fragment:
+    """PATCH (PropertyGroupUpdate) or PUT (PropertyGroupCreate): fields not sent are left as they are."""
+    changes = data.changes()
+    group = await repository.get_for_update(session, project_id, group_id)
+    if group is None:
+        raise errors.NotFound()
+    incoming: list[PropertyWrite] | None = changes.get("properties")
+    if incoming is not None:
+        _check_property_names(incoming)
+    name = changes.get("name")
+    if name is not None and name != group.name and await repository.name_taken(session, project_id, name, group.id):
+        raise _duplicate_group_error()
+    now = utcnow()
+    with errors.unique_violations(_unique_errors()):
+        if name is not None:
+            group.name = name
+        if changes.get("description") is not None:
+            group.description = changes["description"]
+        group.updated_at = now
+        group.revision += 1
+        await session.flush()
+        if incoming is not None:
+            await _replace_properties(session, group.id, incoming, now)
+    fragment = await renderer.render_one(session, project_id, group.id)
+    assert fragment is not None  # the group was just written in this transaction
+    return fragment
+
+
+async def _replace_properties(session: AsyncSession, group_id: UUID, incoming: list[PropertyWrite], now: Any) -> None:
+    """The list is the complete new set: matching ids are updated in place (keeping their ids), entries
+    without an id are created, and properties missing from the list are deleted."""
+    existing = {prop.id: prop for prop in await repository.properties_of(session, group_id)}
+    for index, item in enumerate(incoming):
+        if item.id is not None and item.id not in existing:
+            raise errors.does_not_exist(f"properties__{index}__id", item.id)
+    kept = {item.id for item in incoming if item.id is not None}
+    await repository.delete_properties(session, [pid for pid in existing if pid not in kept])
+    renamed = [item for item in incoming if item.id is not None and existing[item.id].name != item.name]
+    # Renames can swap names between properties; park them on unique placeholders first so the
+    # (group, name) constraint never sees two rows with one name mid-update.
+    for item in renamed:
+        existing[item.id].name = f"\x00{item.id}"  # type: ignore[index]
+    if renamed:
+        await session.flush()
+    created: list[Property] = []
+    for item in incoming:
+        if item.id is None:
+            created.append(_new_property(group_id, item, now))
+            continue
+        prop = existing[item.id]
+        values = item.model_dump(include=set(PROPERTY_FIELDS))
+        if any(getattr(prop, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(prop, field, value)
+            prop.updated_at = now
+    await session.flush()
+    if created:
+        await repository.add(session, *created)
+
+
+async def delete(session: AsyncSession, project_id: int, group_id: UUID) -> None:
+    group = await repository.get(session, project_id, group_id)
+    if group is None:
+        raise errors.NotFound()
+    await repository.delete_group(session, group.id)

@@ -1,0 +1,1 @@
+"""Users: who owns keys and creates schema objects."""

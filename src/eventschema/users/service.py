@@ -1,0 +1,20 @@
+"""The current user, as PostHog's /api/users/@me/ shows the basics of it."""
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema import errors
+from eventschema.auth.principal import Principal
+from eventschema.property_groups.rendering import public_hedgehog
+from eventschema.users import repository
+
+
+async def me(session: AsyncSession, principal: Principal) -> dict[str, Any]:
+    row = await repository.me(session, principal.user.id)
+    if row is None:
+        raise errors.NotFound()
+    user = principal.user.as_dict()
+    user["hedgehog_config"] = public_hedgehog(principal.user.hedgehog_config)
+    team = {"id": row.team_id, "name": row.team_name} if row.team_id is not None else None
+    return {**user, "date_joined": row.date_joined, "team": team, "organization": row.organization_id}

@@ -16,9 +16,10 @@ from eventschema import errors
 from eventschema.auth import service as auth_service
 from eventschema.auth.principal import Principal
 from eventschema.auth.ratelimit import RateLimiter
+from eventschema.auth.repository import ProjectRef
 from eventschema.auth.scopes import READ_METHODS, grants, needed_scope
 from eventschema.bodies import read_body
-from eventschema.db import Database
+from eventschema.db import AnyRow, Database
 from eventschema.models import utcnow
 from eventschema.projects import service as projects_service
 from eventschema.settings import Settings
@@ -26,7 +27,8 @@ from eventschema.settings import Settings
 KEY_FIELD = "personal_api_key"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # Dependencies are coroutines on purpose: FastAPI runs plain functions in a thread pool.
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -62,19 +64,25 @@ async def _presented_key(request: Request) -> tuple[str, str] | None:
     return None
 
 
-async def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+async def _authenticate(
+    request: Request, session: AsyncSession, project: ProjectRef | None = None
+) -> tuple[Principal, AnyRow]:
     presented = await _presented_key(request)
     if presented is None:
         raise errors.NotAuthenticated()
-    principal = await auth_service.authenticate(session, *presented)
+    principal, row = await auth_service.authenticate(session, *presented, project=project)
     limiter: RateLimiter | None = request.app.state.rate_limiter
     if limiter is not None:
         wait = limiter.check(principal.key_id)
         if wait:
             raise errors.Throttled(wait)
-    now = utcnow()
-    if auth_service.needs_touch(principal, now):
+    if auth_service.needs_touch(principal, utcnow()):
         await _touch_key(request, session, principal.key_id)
+    return principal, row
+
+
+async def get_principal(request: Request, session: SessionDep) -> Principal:
+    principal, _row = await _authenticate(request, session)
     return principal
 
 
@@ -99,7 +107,7 @@ def _require_scope(principal: Principal, scope_object: str, method: str) -> None
 @dataclass(frozen=True, slots=True)
 class ProjectContext:
     id: int
-    project: Any
+    project: projects_service.ProjectRow
     principal: Principal
 
 
@@ -120,11 +128,13 @@ def scoped(scope_object: str) -> Dependency:
 def project_access(scope_object: str) -> Dependency:
     """A dependency giving the URL's project after the scope, project and membership checks."""
 
-    async def dependency(
-        request: Request, project_id: str, principal: PrincipalDep, session: SessionDep
-    ) -> ProjectContext:
+    async def dependency(request: Request, project_id: str, session: SessionDep) -> ProjectContext:
+        ref = projects_service.project_ref(project_id)
+        principal, row = await _authenticate(request, session, ref)
         _require_scope(principal, scope_object, request.method)
-        project = await projects_service.resolve(session, principal, project_id)
+        if ref is None:
+            raise errors.project_not_found()
+        project = projects_service.check_access(principal, row)
         return ProjectContext(id=project.id, project=project, principal=principal)
 
     dependency.scope_object = scope_object  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ Model = TypeVar("Model", bound=pydantic.BaseModel)
 BodyDep = Annotated[dict[str, Any], Depends(read_body)]
 
 
-def get_renderer(request: Request) -> GroupRenderer:
+async def get_renderer(request: Request) -> GroupRenderer:
     return request.app.state.group_renderer  # type: ignore[no-any-return]
 
 

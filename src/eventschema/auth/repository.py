@@ -3,11 +3,19 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Integer, bindparam, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventschema.db import AnyRow
-from eventschema.models import PersonalAPIKey, User
+from eventschema.db import AnyRow, AnySelect, first_row
+from eventschema.models import OrganizationMembership, PersonalAPIKey, Project, User
+
+
+class _Current:
+    """The key owner's current project (`@current` in URLs)."""
+
+
+CURRENT = _Current()
+ProjectRef = int | _Current
 
 USER_BASIC_COLUMNS = (
     User.id,
@@ -22,8 +30,14 @@ USER_BASIC_COLUMNS = (
 )
 
 
-async def find_active_key(session: AsyncSession, secure_value: str) -> AnyRow | None:
-    """The key with that hash, joined with its (active) owner, in one statement."""
+def _key_statement(project: str | None) -> AnySelect:
+    """The key with that hash and its (active) owner.
+
+    With `project` ("id" for the `project_id` parameter, "current" for the owner's current project)
+    the row also carries that project's columns (prefixed `project_`, null when there is no such
+    project) and whether the owner belongs to its organization, so a project-nested request costs
+    one round trip for all of authentication and access.
+    """
     statement = (
         select(
             PersonalAPIKey.id.label("key_id"),
@@ -34,9 +48,42 @@ async def find_active_key(session: AsyncSession, secure_value: str) -> AnyRow | 
             *USER_BASIC_COLUMNS,
         )
         .join(User, User.id == PersonalAPIKey.user_id)
-        .where(PersonalAPIKey.secure_value == secure_value, User.is_active.is_(True))
+        .where(PersonalAPIKey.secure_value == bindparam("secure_value"), User.is_active.is_(True))
     )
-    return (await session.execute(statement)).first()
+    if project is None:
+        return statement
+    wanted = User.current_project_id if project == "current" else bindparam("project_id", type_=Integer)
+    is_member = (
+        exists()
+        .where(
+            OrganizationMembership.organization_id == Project.organization_id,
+            OrganizationMembership.user_id == User.id,
+        )
+        .label("project_is_member")
+    )
+    return statement.add_columns(
+        Project.id.label("project_id"),
+        Project.organization_id.label("project_organization_id"),
+        Project.name.label("project_name"),
+        Project.api_token.label("project_api_token"),
+        Project.created_at.label("project_created_at"),
+        is_member,
+    ).outerjoin(Project, Project.id == wanted)
+
+
+# Built once: this runs on every request.
+_KEY_ONLY = _key_statement(None)
+_KEY_AND_PROJECT = _key_statement("id")
+_KEY_AND_CURRENT_PROJECT = _key_statement("current")
+
+
+async def find_active_key(session: AsyncSession, secure_value: str, project: ProjectRef | None = None) -> AnyRow | None:
+    """See `_key_statement`: `project` is an id, CURRENT, or None for the key alone."""
+    if project is None:
+        return await first_row(session, _KEY_ONLY, secure_value=secure_value)
+    if isinstance(project, _Current):
+        return await first_row(session, _KEY_AND_CURRENT_PROJECT, secure_value=secure_value)
+    return await first_row(session, _KEY_AND_PROJECT, secure_value=secure_value, project_id=project)
 
 
 async def touch_key(session: AsyncSession, key_id: str, when: datetime) -> None:

@@ -10,14 +10,18 @@ from eventschema import errors
 from eventschema.auth import repository
 from eventschema.auth.keys import generate_key, hash_key, mask_key
 from eventschema.auth.principal import Principal, UserBasic
+from eventschema.db import AnyRow
 from eventschema.ids import random_base62
 from eventschema.models import PersonalAPIKey, utcnow
 
 LAST_USED_REFRESH = timedelta(hours=1)
 
 
-async def authenticate(session: AsyncSession, value: str, source: str) -> Principal:
-    row = await repository.find_active_key(session, hash_key(value))
+async def authenticate(
+    session: AsyncSession, value: str, source: str, project: repository.ProjectRef | None = None
+) -> tuple[Principal, AnyRow]:
+    """The principal of a presented key, and the row it came from (with the project's columns when asked)."""
+    row = await repository.find_active_key(session, hash_key(value), project)
     if row is None:
         raise errors.AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
     user = UserBasic(
@@ -31,7 +35,7 @@ async def authenticate(session: AsyncSession, value: str, source: str) -> Princi
         hedgehog_config=row.hedgehog_config,
         role_at_organization=row.role_at_organization,
     )
-    return Principal(
+    principal = Principal(
         user=user,
         current_project_id=row.current_project_id,
         key_id=row.key_id,
@@ -39,6 +43,7 @@ async def authenticate(session: AsyncSession, value: str, source: str) -> Princi
         scoped_teams=tuple(row.scoped_teams) if row.scoped_teams else None,
         key_last_used_at=row.last_used_at,
     )
+    return principal, row
 
 
 def needs_touch(principal: Principal, now: datetime) -> bool:

@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventschema.db import AnyRow, AnySelect
+from eventschema.db import AnyRow, AnySelect, rows
 from eventschema.models import EventDefinition, EventSchema, PropertyGroup
 
 LINK_COLUMNS = (
@@ -34,15 +34,41 @@ async def count(session: AsyncSession, project_id: int, event_definition_id: UUI
     return (await session.execute(statement)).scalar_one()
 
 
+def _page_statement(by_definition: bool) -> AnySelect:
+    """One page, newest first, each row with its group's revision (for the rendered-group cache) and
+    the total number of matching links (`total`), so a page costs one statement."""
+    statement = (
+        select(*LINK_COLUMNS, func.count().over().label("total"))
+        .join(PropertyGroup, PropertyGroup.id == EventSchema.property_group_id)
+        .where(EventSchema.project_id == bindparam("project_id"))
+    )
+    if by_definition:
+        statement = statement.where(EventSchema.event_definition_id == bindparam("event_definition_id"))
+    return (
+        statement.order_by(EventSchema.created_at.desc(), EventSchema.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+# Built once: list requests are the hot path.
+_PAGE = _page_statement(by_definition=False)
+_PAGE_BY_DEFINITION = _page_statement(by_definition=True)
+
+
 async def page(
     session: AsyncSession, project_id: int, event_definition_id: UUID | None, limit: int, offset: int
 ) -> Sequence[AnyRow]:
-    """One page, newest first, each row with its group's revision (for the rendered-group cache)."""
-    statement = _links(project_id)
-    if event_definition_id is not None:
-        statement = statement.where(EventSchema.event_definition_id == event_definition_id)
-    statement = statement.order_by(EventSchema.created_at.desc(), EventSchema.id.desc()).limit(limit).offset(offset)
-    return (await session.execute(statement)).all()
+    if event_definition_id is None:
+        return await rows(session, _PAGE, project_id=project_id, limit=limit, offset=offset)
+    return await rows(
+        session,
+        _PAGE_BY_DEFINITION,
+        project_id=project_id,
+        event_definition_id=event_definition_id,
+        limit=limit,
+        offset=offset,
+    )
 
 
 async def get_row(session: AsyncSession, project_id: int, link_id: UUID) -> AnyRow | None:

@@ -35,8 +35,10 @@ async def list_page(
     limit: int,
     offset: int,
 ) -> tuple[int, list[dict[str, Any]]]:
-    total = await repository.count(session, project_id, event_definition_id)
     rows = await repository.page(session, project_id, event_definition_id, limit, offset)
+    total = rows[0].total if rows else 0
+    if not rows and offset > 0:
+        total = await repository.count(session, project_id, event_definition_id)
     groups = await renderer.render(session, [(row.property_group_id, row.revision) for row in rows])
     return total, [_link_dict(row, groups[row.property_group_id]) for row in rows]
 

@@ -3,27 +3,13 @@
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.db import AnyRow, AnySelect
 from eventschema.models import Organization, OrganizationMembership, Project
 
 PROJECT_COLUMNS = (Project.id, Project.organization_id, Project.name, Project.api_token, Project.created_at)
-
-
-async def project_for_user(session: AsyncSession, project_id: int, user_id: int) -> AnyRow | None:
-    """The project and whether the user belongs to its organization, in one statement."""
-    is_member = (
-        exists()
-        .where(
-            OrganizationMembership.organization_id == Project.organization_id,
-            OrganizationMembership.user_id == user_id,
-        )
-        .label("is_member")
-    )
-    statement = select(*PROJECT_COLUMNS, is_member).where(Project.id == project_id)
-    return (await session.execute(statement)).first()
 
 
 def _visible_projects(user_id: int, allowed: Sequence[int] | None) -> AnySelect:

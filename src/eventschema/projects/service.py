@@ -2,20 +2,33 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.auth import repository as auth_repository
 from eventschema.auth.principal import Principal
+from eventschema.auth.repository import CURRENT, ProjectRef
 from eventschema.ids import random_base62
 from eventschema.models import Organization, OrganizationMembership, Project, User
 from eventschema.projects import repository
 
 CURRENT_PROJECT = "@current"
+MAX_PROJECT_ID = 2**31 - 1
 OWNER_LEVEL = 15
 DEFAULT_ORGANIZATION_NAME = "Default organization"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    id: int
+    organization_id: UUID
+    name: str
+    api_token: str
+    created_at: datetime
 
 
 def new_api_token() -> str:
@@ -32,30 +45,33 @@ def project_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def _parse_project_id(raw: str, principal: Principal) -> int:
+def project_ref(raw: str) -> ProjectRef | None:
+    """The project a URL names: an id, or the key owner's current project; None when it cannot name one."""
     if raw == CURRENT_PROJECT:
-        if principal.current_project_id is None:
-            raise errors.project_not_found()
-        return principal.current_project_id
-    if not raw.isascii() or not raw.isdigit():
-        raise errors.project_not_found()
-    value = int(raw)
-    if value > 2**31 - 1:
-        raise errors.project_not_found()
-    return value
+        return CURRENT
+    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_PROJECT_ID:
+        return None
+    return int(raw)
 
 
-async def resolve(session: AsyncSession, principal: Principal, raw_project_id: str) -> Any:
-    """The project named in the URL, if this key's user may work in it: 404, then 403s, as PostHog orders them."""
-    project_id = _parse_project_id(raw_project_id, principal)
-    row = await repository.project_for_user(session, project_id, principal.user.id)
-    if row is None:
+def check_access(principal: Principal, row: Any) -> Any:
+    """The project of an authentication row that asked for one, if this key's user may work in it.
+
+    404 first, then the key's project limits, then membership, in the order PostHog checks them.
+    """
+    if row.project_id is None:
         raise errors.project_not_found()
-    if principal.scoped_teams is not None and row.id not in principal.scoped_teams:
-        raise errors.PermissionDenied(f"API key does not have access to the requested project: ID {row.id}.")
-    if not row.is_member:
+    if principal.scoped_teams is not None and row.project_id not in principal.scoped_teams:
+        raise errors.PermissionDenied(f"API key does not have access to the requested project: ID {row.project_id}.")
+    if not row.project_is_member:
         raise errors.PermissionDenied("You don't have access to the project.")
-    return row
+    return ProjectRow(
+        id=row.project_id,
+        organization_id=row.project_organization_id,
+        name=row.project_name,
+        api_token=row.project_api_token,
+        created_at=row.project_created_at,
+    )
 
 
 async def list_visible(

@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.auth.repository import USER_BASIC_COLUMNS
-from eventschema.db import AnyRow
+from eventschema.db import AnyRow, AnySelect, rows
 from eventschema.models import EventDefinition, EventSchema, Property, PropertyGroup, User
 
 PROPERTY_COLUMNS = (
@@ -30,20 +30,24 @@ async def count(session: AsyncSession, project_id: int) -> int:
     return (await session.execute(statement)).scalar_one()
 
 
-async def page(session: AsyncSession, project_id: int, limit: int, offset: int) -> Sequence[AnyRow]:
-    """(id, revision) of one page of groups, ordered by name in code-point order on every back end."""
-    statement = (
-        select(PropertyGroup.id, PropertyGroup.revision)
-        .where(PropertyGroup.project_id == project_id)
-        .order_by(_binary(PropertyGroup.name, session), PropertyGroup.id)
-        .limit(limit)
-        .offset(offset)
+def _page_statement(dialect: str) -> AnySelect:
+    """(id, revision, total) of one page of groups, ordered by name in code-point order on every back end."""
+    name = PropertyGroup.name.collate("C") if dialect == "postgresql" else PropertyGroup.name
+    return (
+        select(PropertyGroup.id, PropertyGroup.revision, func.count().over().label("total"))
+        .where(PropertyGroup.project_id == bindparam("project_id"))
+        .order_by(name, PropertyGroup.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return (await session.execute(statement)).all()
 
 
-def _binary(column: Any, session: AsyncSession) -> Any:
-    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+_PAGES = {dialect: _page_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+async def page(session: AsyncSession, project_id: int, limit: int, offset: int) -> Sequence[AnyRow]:
+    statement = _PAGES[session.get_bind().dialect.name]
+    return await rows(session, statement, project_id=project_id, limit=limit, offset=offset)
 
 
 async def revisions(session: AsyncSession, project_id: int, group_ids: Iterable[UUID]) -> Sequence[AnyRow]:

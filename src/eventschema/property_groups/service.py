@@ -40,8 +40,10 @@ def _unique_errors() -> dict[str, errors.APIError]:
 async def list_page(
     session: AsyncSession, renderer: GroupRenderer, project_id: int, limit: int, offset: int
 ) -> tuple[int, list[orjson.Fragment]]:
-    total = await repository.count(session, project_id)
     rows = await repository.page(session, project_id, limit, offset)
+    total = rows[0].total if rows else 0
+    if not rows and offset > 0:
+        total = await repository.count(session, project_id)
     fragments = await renderer.render(session, [(row.id, row.revision) for row in rows])
     return total, [fragments[row.id] for row in rows if row.id in fragments]
 
@@ -152,9 +154,10 @@ async def _replace_properties(session: AsyncSession, group_id: UUID, incoming: l
     await repository.delete_properties(session, [pid for pid in existing if pid not in kept])
     renamed = [item for item in incoming if item.id is not None and existing[item.id].name != item.name]
     # Renames can swap names between properties; park them on unique placeholders first so the
-    # (group, name) constraint never sees two rows with one name mid-update.
+    # (group, name) constraint never sees two rows with one name mid-update. A placeholder is longer
+    # than any valid name (200) so it cannot clash, and has no NUL byte, which PostgreSQL text refuses.
     for item in renamed:
-        existing[item.id].name = f"\x00{item.id}"  # type: ignore[index]
+        existing[item.id].name = f"{'~' * 201}{item.id}"  # type: ignore[index]
     if renamed:
         await session.flush()
     created: list[Property] = []

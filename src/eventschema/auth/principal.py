@@ -5,6 +5,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+PUBLIC_HEDGEHOG_KEYS = ("use_as_profile", "color", "accessories")
+
+
+def public_hedgehog(config: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Only the public part of a user's hedgehog, and only when it is their avatar (as PostHog shows it)."""
+    if config and config.get("use_as_profile"):
+        return {key: config.get(key) for key in PUBLIC_HEDGEHOG_KEYS}
+    return None
+
 
 @dataclass(frozen=True, slots=True)
 class UserBasic:
@@ -19,6 +28,10 @@ class UserBasic:
     is_email_verified: bool | None
     hedgehog_config: dict[str, Any] | None
     role_at_organization: str | None
+
+    def public_dict(self) -> dict[str, Any]:
+        """The user as PostHog embeds it in `created_by`."""
+        return {**self.as_dict(), "hedgehog_config": public_hedgehog(self.hedgehog_config)}
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -14,17 +14,9 @@ from uuid import UUID
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.auth.principal import public_hedgehog
 from eventschema.property_groups import repository
 from eventschema.rendering import dumps
-
-PUBLIC_HEDGEHOG_KEYS = ("use_as_profile", "color", "accessories")
-
-
-def public_hedgehog(config: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Only the public part of a user's hedgehog, and only when it is their avatar (as PostHog shows it)."""
-    if config and config.get("use_as_profile"):
-        return {key: config.get(key) for key in PUBLIC_HEDGEHOG_KEYS}
-    return None
 
 
 def user_basic(row: Any) -> dict[str, Any] | None:

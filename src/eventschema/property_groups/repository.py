@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.auth.repository import USER_BASIC_COLUMNS
@@ -113,6 +113,15 @@ async def name_taken(session: AsyncSession, project_id: int, name: str, except_i
 async def properties_of(session: AsyncSession, group_id: UUID) -> Sequence[Property]:
     statement = select(Property).where(Property.property_group_id == group_id)
     return (await session.execute(statement)).scalars().all()
+
+
+async def insert_group(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(PropertyGroup), [values])
+
+
+async def insert_properties(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(Property), rows)
 
 
 async def add(session: AsyncSession, *objects: object) -> None:

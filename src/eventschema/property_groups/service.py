@@ -1,6 +1,7 @@
 """Rules for property groups: unique names, authoritative property lists that keep ids, one transaction each."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.auth.principal import Principal
 from eventschema.ids import uuid7
-from eventschema.models import Property, PropertyGroup, utcnow
+from eventschema.models import Property, utcnow
 from eventschema.property_groups import repository
-from eventschema.property_groups.rendering import GroupRenderer, property_dict, public_hedgehog
+from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.schemas import PropertyGroupCreate, PropertyGroupUpdate, PropertyWrite
 
 DUPLICATE_GROUP = "A property group with this name already exists for this team"
@@ -58,54 +59,52 @@ async def retrieve(session: AsyncSession, renderer: GroupRenderer, project_id: i
 async def create(
     session: AsyncSession, project_id: int, principal: Principal, data: PropertyGroupCreate
 ) -> dict[str, Any]:
+    """Insert the group and its properties (two statements) and answer from what was written."""
     _check_property_names(data.properties)
     if await repository.name_taken(session, project_id, data.name):
         raise _duplicate_group_error()
     now = utcnow()
-    group = PropertyGroup(
-        id=uuid7(),
-        project_id=project_id,
-        name=data.name,
-        description=data.description,
-        created_by_id=principal.user.id,
-        created_at=now,
-        updated_at=now,
-        revision=1,
-    )
-    properties = [_new_property(group.id, item, now) for item in data.properties]
+    group: dict[str, Any] = {
+        "id": uuid7(),
+        "project_id": project_id,
+        "name": data.name,
+        "description": data.description,
+        "created_by_id": principal.user.id,
+        "created_at": now,
+        "updated_at": now,
+        "revision": 1,
+    }
+    properties = [_property_values(group["id"], item, now) for item in data.properties]
     with errors.unique_violations(_unique_errors()):
-        await repository.add(session, group)
-        await repository.add(session, *properties)
-    return _created_dict(group, properties, principal)
-
-
-def _new_property(group_id: UUID, item: PropertyWrite, now: Any) -> Property:
-    return Property(
-        id=uuid7(),
-        property_group_id=group_id,
-        name=item.name,
-        property_type=item.property_type,
-        is_required=item.is_required,
-        is_optional_in_types=item.is_optional_in_types,
-        description=item.description,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _created_dict(group: PropertyGroup, properties: list[Property], principal: Principal) -> dict[str, Any]:
-    """A new group's representation from what was just written: no events yet, created by the caller."""
-    creator = principal.user.as_dict()
-    creator["hedgehog_config"] = public_hedgehog(principal.user.hedgehog_config)
+        await repository.insert_group(session, group)
+        await repository.insert_properties(session, properties)
     return {
-        "id": group.id,
-        "name": group.name,
-        "description": group.description,
-        "properties": [property_dict(p) for p in sorted(properties, key=lambda p: p.name)],
+        "id": group["id"],
+        "name": group["name"],
+        "description": group["description"],
+        "properties": [
+            {key: value for key, value in values.items() if key != "property_group_id"}
+            for values in sorted(properties, key=lambda values: values["name"])
+        ],
         "events": [],
-        "created_at": group.created_at,
-        "updated_at": group.updated_at,
-        "created_by": creator,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": principal.user.public_dict(),
+    }
+
+
+def _property_values(group_id: UUID, item: PropertyWrite, now: datetime) -> dict[str, Any]:
+    """A new property's columns, in the order its representation lists them."""
+    return {
+        "id": uuid7(),
+        "property_group_id": group_id,
+        "name": item.name,
+        "property_type": item.property_type,
+        "is_required": item.is_required,
+        "is_optional_in_types": item.is_optional_in_types,
+        "description": item.description,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
@@ -143,7 +142,9 @@ async def update(
     return fragment
 
 
-async def _replace_properties(session: AsyncSession, group_id: UUID, incoming: list[PropertyWrite], now: Any) -> None:
+async def _replace_properties(
+    session: AsyncSession, group_id: UUID, incoming: list[PropertyWrite], now: datetime
+) -> None:
     """The list is the complete new set: matching ids are updated in place (keeping their ids), entries
     without an id are created, and properties missing from the list are deleted."""
     existing = {prop.id: prop for prop in await repository.properties_of(session, group_id)}
@@ -163,7 +164,7 @@ async def _replace_properties(session: AsyncSession, group_id: UUID, incoming: l
     created: list[Property] = []
     for item in incoming:
         if item.id is None:
-            created.append(_new_property(group_id, item, now))
+            created.append(Property(**_property_values(group_id, item, now)))
             continue
         prop = existing[item.id]
         values = item.model_dump(include=set(PROPERTY_FIELDS))

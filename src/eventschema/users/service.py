@@ -6,7 +6,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.auth.principal import Principal
-from eventschema.property_groups.rendering import public_hedgehog
 from eventschema.users import repository
 
 
@@ -14,7 +13,6 @@ async def me(session: AsyncSession, principal: Principal) -> dict[str, Any]:
     row = await repository.me(session, principal.user.id)
     if row is None:
         raise errors.NotFound()
-    user = principal.user.as_dict()
-    user["hedgehog_config"] = public_hedgehog(principal.user.hedgehog_config)
+    user = principal.user.public_dict()
     team = {"id": row.team_id, "name": row.team_name} if row.team_id is not None else None
     return {**user, "date_joined": row.date_joined, "team": team, "organization": row.organization_id}

@@ -3,6 +3,7 @@
 from typing import Any
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from eventschema import errors
@@ -28,7 +29,10 @@ async def read_body(request: Request) -> dict[str, Any]:
 async def _parse(request: Request) -> dict[str, Any]:
     media_type = _media_type(request)
     if media_type in FORM_TYPES:
-        form = await request.form()
+        try:
+            form = await request.form()
+        except HTTPException as exc:  # Starlette's report of a malformed multipart or form body
+            raise errors.ParseError(f"Multipart form parse error - {exc.detail}") from exc
         return {key: value for key, value in form.items() if isinstance(value, str)}
     raw = await request.body()
     if not raw.strip():

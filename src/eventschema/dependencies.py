@@ -4,12 +4,15 @@ Each API route declares the scope object it needs through `project_access(...)` 
 `check_route_scopes` refuses to start an app with an /api/ route that declares none.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.routing import APIRoute
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
@@ -25,6 +28,9 @@ from eventschema.projects import service as projects_service
 from eventschema.settings import Settings
 
 KEY_FIELD = "personal_api_key"
+TOUCH_KEY_STATE = "touch_key_id"
+DATABASE_ERRORS = (SQLAlchemyError, OSError)
+logger = logging.getLogger(__name__)
 
 
 async def get_settings(request: Request) -> Settings:
@@ -38,11 +44,15 @@ def get_database(request: Request) -> Database:
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's session; the handler commits, anything else rolls back."""
-    session = get_database(request).session(write=request.method not in READ_METHODS)
+    database = get_database(request)
+    session = database.session(write=request.method not in READ_METHODS)
     try:
         yield session
     finally:
         await session.close()
+        key_id = getattr(request.state, TOUCH_KEY_STATE, None)
+        if key_id is not None:
+            await _touch_key(database, key_id)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -77,7 +87,7 @@ async def _authenticate(
         if wait:
             raise errors.Throttled(wait)
     if auth_service.needs_touch(principal, utcnow()):
-        await _touch_key(request, session, principal.key_id)
+        setattr(request.state, TOUCH_KEY_STATE, principal.key_id)
     return principal, row
 
 
@@ -86,13 +96,15 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     return principal
 
 
-async def _touch_key(request: Request, session: AsyncSession, key_id: str) -> None:
-    if request.method not in READ_METHODS:
-        await auth_service.touch(session, key_id, utcnow())  # committed with the request
-        return
-    async with get_database(request).session(write=True) as touch_session:
-        await auth_service.touch(touch_session, key_id, utcnow())
-        await touch_session.commit()
+async def _touch_key(database: Database, key_id: str) -> None:
+    """Record the key's use in its own transaction, after the request's: PostHog records every
+    authenticated use, even of a request that then fails, and SQLite allows one writer at a time."""
+    try:
+        async with database.session(write=True) as session:
+            await auth_service.touch(session, key_id, utcnow())
+            await session.commit()
+    except DATABASE_ERRORS as exc:
+        logger.warning("could not record the use of key %s: %s", key_id, exc)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -125,13 +137,16 @@ def scoped(scope_object: str) -> Dependency:
     return dependency
 
 
-def project_access(scope_object: str) -> Dependency:
-    """A dependency giving the URL's project after the scope, project and membership checks."""
+def project_access(scope_object: str, *, reads: bool = False) -> Dependency:
+    """A dependency giving the URL's project after the scope, project and membership checks.
+
+    `reads` marks a POST that only reads (such as validating events), so `:read` is enough for it.
+    """
 
     async def dependency(request: Request, project_id: str, session: SessionDep) -> ProjectContext:
         ref = projects_service.project_ref(project_id)
         principal, row = await _authenticate(request, session, ref)
-        _require_scope(principal, scope_object, request.method)
+        _require_scope(principal, scope_object, "GET" if reads else request.method)
         if ref is None:
             raise errors.project_not_found()
         project = projects_service.check_access(principal, row)
@@ -141,25 +156,28 @@ def project_access(scope_object: str) -> Dependency:
     return dependency
 
 
-def _declares_scope(route: APIRoute) -> bool:
-    pending = [route.dependant]
+def _declares_scope(dependant: Dependant) -> bool:
+    pending = [dependant]
     while pending:
-        dependant = pending.pop()
-        if getattr(dependant.call, "scope_object", None):
+        current = pending.pop()
+        if getattr(current.call, "scope_object", None):
             return True
-        pending.extend(dependant.dependencies)
+        pending.extend(current.dependencies)
     return False
 
 
 def check_route_scopes(app: FastAPI, public_paths: frozenset[str]) -> None:
-    """Every /api/ route must declare the scope it needs; a route without one is a start-up error."""
-    missing = [
-        route.path
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and route.path.startswith("/api/")
-        and route.path not in public_paths
-        and not _declares_scope(route)
-    ]
+    """Every /api/ route must declare the scope it needs; a route without one is a start-up error.
+
+    Routes of included routers are reached through their route contexts, which carry the full path.
+    """
+    missing = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        path = context.path or ""
+        if not isinstance(route, APIRoute) or not path.startswith("/api/") or path in public_paths:
+            continue
+        if not _declares_scope(route.dependant):
+            missing.append(path)
     if missing:
         raise RuntimeError(f"API routes without a declared scope: {', '.join(sorted(missing))}")

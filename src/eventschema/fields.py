@@ -15,6 +15,16 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _no_null_characters(value: str) -> str:
+    # PostgreSQL cannot store U+0000 in text; DRF refuses it for every CharField.
+    if "\x00" in value:
+        raise PydanticCustomError("null_characters_not_allowed", "Null characters are not allowed.")
+    return value
+
+
+NoNullCharacters = AfterValidator(_no_null_characters)
+
+
 def _name(max_length: int, message: str | None = None) -> AfterValidator:
     def check(value: str) -> str:
         value = value.strip()
@@ -29,9 +39,11 @@ def _name(max_length: int, message: str | None = None) -> AfterValidator:
     return AfterValidator(check)
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-Name400 = Annotated[str, BeforeValidator(_text), _name(400)]
-PropertyName = Annotated[str, BeforeValidator(_text), _name(200, "Property name must be 200 characters or less")]
+Text = Annotated[str, BeforeValidator(_text), NoNullCharacters]
+Name400 = Annotated[str, BeforeValidator(_text), NoNullCharacters, _name(400)]
+PropertyName = Annotated[
+    str, BeforeValidator(_text), NoNullCharacters, _name(200, "Property name must be 200 characters or less")
+]
 
 
 class RequestModel(BaseModel):

@@ -6,6 +6,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
+from eventschema.enforcement.changes import schema_changed
 from eventschema.event_definitions import repository
 from eventschema.event_definitions.schemas import EventDefinitionCreate, EventDefinitionUpdate
 from eventschema.ids import uuid7
@@ -22,6 +23,8 @@ def _duplicate() -> errors.ValidationError:
 async def list_page(
     session: AsyncSession, project_id: int, search: str | None, limit: int, offset: int
 ) -> tuple[int, Sequence[EventDefinition]]:
+    if search is not None and "\x00" in search:
+        return 0, []  # no stored name can contain it (and PostgreSQL refuses it as a parameter)
     return await repository.page(session, project_id, search, limit, offset)
 
 
@@ -35,7 +38,7 @@ async def retrieve(session: AsyncSession, project_id: int, definition_id: UUID) 
 async def by_name(session: AsyncSession, project_id: int, name: str | None) -> EventDefinition:
     if name is None:
         raise errors.ValidationError("Query parameter 'name' is required", code="required", attr="name")
-    definition = await repository.get_by_name(session, project_id, name)
+    definition = None if "\x00" in name else await repository.get_by_name(session, project_id, name)
     if definition is None:
         raise errors.NotFound()
     return definition
@@ -50,10 +53,12 @@ async def create(session: AsyncSession, project_id: int, data: EventDefinitionCr
         name=data.name,
         description=data.description,
         enforcement_mode=data.enforcement_mode,
+        flag_unexpected=data.flag_unexpected,
         created_at=utcnow(),
     )
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):
         await repository.add(session, definition)
+    await schema_changed(session, project_id)
     return definition
 
 
@@ -74,6 +79,7 @@ async def update(
         setattr(definition, field, value)
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):
         await session.flush()
+    await schema_changed(session, project_id)
     return definition
 
 
@@ -82,3 +88,4 @@ async def delete(session: AsyncSession, project_id: int, definition_id: UUID) ->
     definition = await retrieve(session, project_id, definition_id)
     await groups_repository.bump_groups_linked_to(session, definition.id)
     await repository.delete_definition(session, definition.id)
+    await schema_changed(session, project_id)

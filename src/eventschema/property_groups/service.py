@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.auth.principal import Principal
+from eventschema.enforcement.changes import schema_changed
 from eventschema.ids import uuid7
 from eventschema.models import Property, utcnow
 from eventschema.property_groups import repository
@@ -78,6 +79,7 @@ async def create(
     with errors.unique_violations(_unique_errors()):
         await repository.insert_group(session, group)
         await repository.insert_properties(session, properties)
+    await schema_changed(session, project_id)
     return {
         "id": group["id"],
         "name": group["name"],
@@ -137,6 +139,7 @@ async def update(
         await session.flush()
         if incoming is not None:
             await _replace_properties(session, group.id, incoming, now)
+    await schema_changed(session, project_id)
     fragment = await renderer.render_one(session, project_id, group.id)
     assert fragment is not None  # the group was just written in this transaction
     return fragment
@@ -148,9 +151,18 @@ async def _replace_properties(
     """The list is the complete new set: matching ids are updated in place (keeping their ids), entries
     without an id are created, and properties missing from the list are deleted."""
     existing = {prop.id: prop for prop in await repository.properties_of(session, group_id)}
+    seen: set[UUID] = set()
     for index, item in enumerate(incoming):
-        if item.id is not None and item.id not in existing:
+        if item.id is None:
+            continue
+        if item.id not in existing:
             raise errors.does_not_exist(f"properties__{index}__id", item.id)
+        if item.id in seen:
+            # Two entries for one property would silently keep only the last.
+            raise errors.ValidationError(
+                f'Property id "{item.id}" appears more than once.', code="unique", attr=f"properties__{index}__id"
+            )
+        seen.add(item.id)
     kept = {item.id for item in incoming if item.id is not None}
     await repository.delete_properties(session, [pid for pid in existing if pid not in kept])
     renamed = [item for item in incoming if item.id is not None and existing[item.id].name != item.name]
@@ -182,3 +194,4 @@ async def delete(session: AsyncSession, project_id: int, group_id: UUID) -> None
     if group is None:
         raise errors.NotFound()
     await repository.delete_group(session, group.id)
+    await schema_changed(session, project_id)

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
 from eventschema.auth.ratelimit import RateLimiter
+from eventschema.codegen.router import router as codegen_router
 from eventschema.db import Database
 from eventschema.dependencies import check_route_scopes
 from eventschema.event_definitions.router import router as event_definitions_router
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in (
         projects_router,
         users_router,
+        codegen_router,
         event_definitions_router,
         property_groups_router,
         event_schemas_router,

@@ -1,0 +1,35 @@
+"""Typed client code generated from a project's tracking plan (PostHog CLI contract, spec §7).
+
+`plan` reconciles the tracking plan once; each language module turns a plan into one source file and
+imports nothing from the database or HTTP layers, so generators are pure, deterministic functions.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from eventschema.codegen import golang, jsonschema, python, typescript
+from eventschema.codegen.hashing import GENERATOR_VERSION, schema_hash
+from eventschema.codegen.plan import TrackingPlan
+
+GENERATORS: Final[Mapping[str, Callable[[TrackingPlan], str]]] = {
+    "typescript": typescript.generate,
+    "python": python.generate,
+    "golang": golang.generate,
+    "json": jsonschema.generate,
+}
+LANGUAGES: Final = tuple(GENERATORS)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedCode:
+    content: str
+    event_count: int
+    schema_hash: str
+    generator_version: str
+
+
+def generate(plan: TrackingPlan, language: str) -> GeneratedCode:
+    """The source file for `language` with the fingerprint a client compares to skip unchanged files."""
+    content = GENERATORS[language](plan)
+    return GeneratedCode(content, len(plan.events), schema_hash(plan), GENERATOR_VERSION)

@@ -1,0 +1,27 @@
+"""Loading a project's tracking plan and generating code from it."""
+
+from collections import defaultdict
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema.codegen import GeneratedCode, generate, repository
+from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
+
+
+async def load_plan(session: AsyncSession, project_id: int) -> TrackingPlan:
+    declarations: defaultdict[str, list[Declaration]] = defaultdict(list)
+    for group_name, name, property_type, is_required, is_optional_in_types in await repository.group_properties(
+        session, project_id
+    ):
+        found = declarations[group_name]  # created even for a group without properties
+        if name is not None:
+            found.append(Declaration(name, property_type, is_required, is_optional_in_types))
+    linked: defaultdict[str, list[str]] = defaultdict(list)
+    for event_name, group_name in await repository.links(session, project_id):
+        linked[event_name].append(group_name)
+    groups = [make_group(name, found) for name, found in declarations.items()]
+    return build_plan(await repository.event_names(session, project_id), groups, linked)
+
+
+async def generated_code(session: AsyncSession, project_id: int, language: str) -> GeneratedCode:
+    return generate(await load_plan(session, project_id), language)

@@ -1,0 +1,88 @@
+"""The awkward tracking plan every code-generation test uses, as pure data and as API calls.
+
+It holds names that are not identifiers or that need escaping in every target language, keywords, two events
+that sanitise to the same identifier, a name declared with different types by two groups of one event, every
+combination of is_required and is_optional_in_types, and all five property types.
+"""
+
+from typing import Any
+
+import httpx
+
+from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
+from tests.factories import Account
+
+# group name -> [(property name, type, is_required, is_optional_in_types)]
+GROUPS: dict[str, list[tuple[str, str, bool, bool]]] = {
+    "page context": [
+        ("$current_url", "String", True, False),
+        ("has spaces", "Numeric", True, False),
+        ("123x", "Boolean", False, False),
+        ('quote"d', "String", False, False),
+        ("back\\slash", "String", False, False),
+        ("new\nline", "String", False, False),
+        ("café", "DateTime", True, False),
+        ("名前", "Object", False, False),
+        ("*/ end comment", "String", False, False),
+        ("`tick`", "Numeric", False, False),
+    ],
+    "order": [
+        ("amount", "Numeric", True, False),
+        ("currency", "String", True, True),
+        ("placed_at", "DateTime", False, True),
+        ("details", "Object", True, False),
+        ("gift", "Boolean", False, False),
+        ("class", "String", False, False),
+        ("shared", "Numeric", True, False),
+    ],
+    "order extras": [
+        ("shared", "Boolean", False, False),
+        ("coupon", "String", False, False),
+    ],
+    'group "quoted"\nline': [("flag", "Boolean", True, False)],
+    "empty group": [],
+    "unlinked": [("unused", "String", True, False)],
+}
+
+# event name -> linked group names
+EVENTS: dict[str, list[str]] = {
+    "purchase": ["order", "order extras"],
+    "page viewed": ["page context"],
+    "class": ['group "quoted"\nline'],
+    "type": ["empty group"],
+    "func": [],
+    "sign-up": ["order"],
+    "sign up": [],
+    "123 go": [],
+    "名前": [],
+    "café": ["page context", "order"],
+    "$pageview": ["page context"],
+    "$autocapture": [],
+    "</script>\u2028*/": [],
+}
+INCLUDED = sorted(name for name in EVENTS if name != "$autocapture")
+
+
+def plan() -> TrackingPlan:
+    groups = [make_group(name, (Declaration(*p) for p in props)) for name, props in GROUPS.items()]
+    return build_plan(EVENTS, groups, EVENTS)
+
+
+async def create_via_api(client: httpx.AsyncClient, account: Account) -> None:
+    """The same plan, created through the public API."""
+    group_ids: dict[str, str] = {}
+    for name, props in GROUPS.items():
+        properties: list[dict[str, Any]] = [
+            {"name": n, "property_type": t, "is_required": r, "is_optional_in_types": o} for n, t, r, o in props
+        ]
+        body = {"name": name, "properties": properties}
+        response = await client.post(account.url("schema_property_groups/"), json=body, headers=account.headers)
+        assert response.status_code == 201, response.text
+        group_ids[name] = response.json()["id"]
+    for event, groups in EVENTS.items():
+        response = await client.post(account.url("event_definitions/"), json={"name": event}, headers=account.headers)
+        assert response.status_code == 201, response.text
+        for group in groups:
+            body = {"event_definition": response.json()["id"], "property_group_id": group_ids[group]}
+            linked = await client.post(account.url("event_schemas/"), json=body, headers=account.headers)
+            assert linked.status_code == 201, linked.text

@@ -93,13 +93,18 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
 
 async def _empty_tables(database: Database) -> None:
+    """Delete every row, children first, and restart id sequences (tests may name project 1).
+
+    DELETE on the few rows a test leaves is several times faster than PostgreSQL's TRUNCATE.
+    """
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     async with database.engine.begin() as connection:
+        for table in tables:
+            await connection.execute(text(f"DELETE FROM {table}"))
         if database.dialect == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))
+            sequences = await connection.execute(text("SELECT sequencename FROM pg_sequences"))
+            for (name,) in sequences.all():
+                await connection.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 @pytest.fixture

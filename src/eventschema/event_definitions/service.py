@@ -52,7 +52,6 @@ async def create(session: AsyncSession, project_id: int, data: EventDefinitionCr
         name=data.name,
         description=data.description,
         enforcement_mode=data.enforcement_mode,
-        flag_unexpected=data.flag_unexpected,
         created_at=utcnow(),
     )
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):

@@ -102,6 +102,11 @@ async def seed(url: str, n_events: int, n_groups: int, n_props: int, n_links: in
                 session, email="bench@example.com", scopes=["*"], projects=None, label="benchmark"
             )
             await session.commit()
+            # Fresh statistics, as after any bulk load (autovacuum would get there within a minute).
+            if database.dialect == "postgresql":
+                async with database.engine.connect() as connection:
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                    await connection.exec_driver_sql("ANALYZE")
             print(
                 f"seeded project {project_id}: {n_events} event definitions, "
                 f"{n_groups} groups x {n_props} properties, {n_links} event schemas"

@@ -183,7 +183,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("event_schemas", schema=None) as batch_op:
-        batch_op.create_index("ix_event_schemas_project_id_created_at", ["project_id", "created_at"], unique=False)
+        batch_op.create_index(
+            "ix_event_schemas_project_id_created_at_id", ["project_id", "created_at", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_event_schemas_property_group_id"), ["property_group_id"], unique=False)
 
     op.create_table(
@@ -212,7 +214,7 @@ def downgrade() -> None:
     op.drop_table("schema_properties")
     with op.batch_alter_table("event_schemas", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_event_schemas_property_group_id"))
-        batch_op.drop_index("ix_event_schemas_project_id_created_at")
+        batch_op.drop_index("ix_event_schemas_project_id_created_at_id")
 
     op.drop_table("event_schemas")
     op.drop_table("schema_property_groups")

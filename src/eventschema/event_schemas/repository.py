@@ -36,16 +36,21 @@ async def count(session: AsyncSession, project_id: int, event_definition_id: UUI
 
 def _page_statement(by_definition: bool) -> AnySelect:
     """One page, newest first, each row with its group's revision (for the rendered-group cache) and
-    the total number of matching links (`total`), so a page costs one statement."""
-    statement = (
-        select(*LINK_COLUMNS, func.count().over().label("total"))
-        .join(PropertyGroup, PropertyGroup.id == EventSchema.property_group_id)
-        .where(EventSchema.project_id == bindparam("project_id"))
-    )
+    the number of matching links (`total`), in one statement.
+
+    The total is an uncorrelated subquery, evaluated once: a window count would make the database
+    join and sort every link of the project instead of reading one page from the
+    (project_id, created_at, id) index.
+    """
+    links = EventSchema.project_id == bindparam("project_id")
     if by_definition:
-        statement = statement.where(EventSchema.event_definition_id == bindparam("event_definition_id"))
+        links = links & (EventSchema.event_definition_id == bindparam("event_definition_id"))
+    total = select(func.count()).select_from(EventSchema).where(links).scalar_subquery().label("total")
     return (
-        statement.order_by(EventSchema.created_at.desc(), EventSchema.id.desc())
+        select(*LINK_COLUMNS, total)
+        .join(PropertyGroup, PropertyGroup.id == EventSchema.property_group_id)
+        .where(links)
+        .order_by(EventSchema.created_at.desc(), EventSchema.id.desc())
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )

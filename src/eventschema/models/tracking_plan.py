@@ -76,5 +76,5 @@ class EventSchema(Base):
 
     __table_args__ = (
         UniqueConstraint("event_definition_id", "property_group_id"),
-        Index("ix_event_schemas_project_id_created_at", "project_id", "created_at"),
+        Index("ix_event_schemas_project_id_created_at_id", "project_id", "created_at", "id"),
     )

@@ -31,11 +31,16 @@ async def count(session: AsyncSession, project_id: int) -> int:
 
 
 def _page_statement(dialect: str) -> AnySelect:
-    """(id, revision, total) of one page of groups, ordered by name in code-point order on every back end."""
+    """(id, revision, total) of one page of groups, ordered by name in code-point order on every back end.
+
+    The total is an uncorrelated subquery, evaluated once, rather than a window over every group.
+    """
     name = PropertyGroup.name.collate("C") if dialect == "postgresql" else PropertyGroup.name
+    in_project = PropertyGroup.project_id == bindparam("project_id")
+    total = select(func.count()).select_from(PropertyGroup).where(in_project).scalar_subquery().label("total")
     return (
-        select(PropertyGroup.id, PropertyGroup.revision, func.count().over().label("total"))
-        .where(PropertyGroup.project_id == bindparam("project_id"))
+        select(PropertyGroup.id, PropertyGroup.revision, total)
+        .where(in_project)
         .order_by(name, PropertyGroup.id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))

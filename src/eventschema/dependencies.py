@@ -56,7 +56,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# Ended when the handler returns, before the response is sent: the connection goes back to the pool
+# without waiting for the client, so a worker needs no more connections than requests in its handlers.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def _presented_key(request: Request) -> tuple[str, str] | None:

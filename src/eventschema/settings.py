@@ -16,7 +16,9 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
         description="sqlite:///path.db or postgresql://user:pass@host:5432/db; the async driver is chosen internally.",
     )
-    database_pool_size: int = Field(default=10, ge=1, description="PostgreSQL connections kept per worker process.")
+    database_pool_size: int = Field(
+        default=20, ge=1, description="PostgreSQL connections kept per worker process (as many again may open briefly)."
+    )
     trust_proxy_headers: bool = Field(
         default=False, description="Build absolute URLs from X-Forwarded-Proto/X-Forwarded-Host."
     )

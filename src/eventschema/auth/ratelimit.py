@@ -9,6 +9,8 @@ import math
 import time
 from dataclasses import dataclass, field
 
+MAX_TRACKED_KEYS = 100_000
+
 
 @dataclass
 class _Window:
@@ -16,18 +18,20 @@ class _Window:
     limit: int
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    def hit(self, key: str, now: float) -> int:
-        """0 when allowed, else the seconds until the window resets."""
+    def wait(self, key: str, now: float) -> int:
+        """0 when one more request fits in the current window, else the seconds until it resets."""
         index = int(now // self.seconds)
         current_index, count = self.counts.get(key, (index, 0))
-        if current_index != index:
-            count = 0
-        if count >= self.limit:
-            return max(1, math.ceil((index + 1) * self.seconds - now))
-        self.counts[key] = (index, count + 1)
-        if len(self.counts) > 100_000:
+        if current_index != index or count < self.limit:
+            return 0
+        return max(1, math.ceil((index + 1) * self.seconds - now))
+
+    def count(self, key: str, now: float) -> None:
+        index = int(now // self.seconds)
+        current_index, count = self.counts.get(key, (index, 0))
+        self.counts[key] = (index, 1 if current_index != index else count + 1)
+        if len(self.counts) > MAX_TRACKED_KEYS:
             self.counts = {k: v for k, v in self.counts.items() if v[0] == index}
-        return 0
 
 
 class RateLimiter:
@@ -35,10 +39,10 @@ class RateLimiter:
         self._windows = (_Window(60, per_minute), _Window(3600, per_hour))
 
     def check(self, key: str, now: float | None = None) -> int:
-        """0 when the request may proceed, else how many seconds to wait."""
+        """0 when the request may proceed (and it is counted), else how many seconds to wait (not counted)."""
         moment = time.time() if now is None else now
-        for window in self._windows:
-            wait = window.hit(key, moment)
-            if wait:
-                return wait
-        return 0
+        wait = max(window.wait(key, moment) for window in self._windows)
+        if wait == 0:
+            for window in self._windows:
+                window.count(key, moment)
+        return wait

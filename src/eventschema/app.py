@@ -1,5 +1,6 @@
 """Builds the FastAPI app: routers, error handlers, middleware."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,14 +16,21 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
 from eventschema.auth.ratelimit import RateLimiter
+from eventschema.background import start_background_tasks
+from eventschema.capture import router as capture_routes
+from eventschema.capture.service import Gateway
 from eventschema.codegen.router import router as codegen_router
 from eventschema.db import Database
 from eventschema.dependencies import check_route_scopes
+from eventschema.enforcement.cache import PlanCache
+from eventschema.enforcement.router import router as enforcement_router
 from eventschema.event_definitions.router import router as event_definitions_router
 from eventschema.event_schemas.router import router as event_schemas_router
+from eventschema.events.router import router as events_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
+from eventschema.quarantine.router import router as quarantine_router
 from eventschema.rendering import JSONResponse
 from eventschema.settings import Settings, get_settings
 from eventschema.users.router import router as users_router
@@ -90,8 +98,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = database is None
         app.state.database = database or Database(settings.database_url, settings.database_pool_size)
+        # What is alive once the app has started (modules, routes, metadata) lives as long as the process:
+        # keep the garbage collector from walking it again and again under load.
+        gc.freeze()
         try:
-            yield
+            async with start_background_tasks(app.state.database, settings, app.state.plans):
+                yield
         finally:
             if owned:
                 await app.state.database.dispose()
@@ -109,18 +121,24 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.group_renderer = GroupRenderer()
+    app.state.plans = PlanCache()
+    app.state.gateway = Gateway(settings, app.state.plans)
     app.state.rate_limiter = (
         RateLimiter(settings.rate_limit_burst_per_minute, settings.rate_limit_sustained_per_hour)
         if settings.rate_limit_enabled
         else None
     )
+    capture_routes.install(app)
     for router in (
         projects_router,
         users_router,
         codegen_router,
         event_definitions_router,
         property_groups_router,
+        enforcement_router,  # before event_schemas_router: its /{id}/ would take validate/ and violations/
         event_schemas_router,
+        quarantine_router,
+        events_router,
     ):
         app.include_router(router)
 

@@ -26,6 +26,22 @@ class Settings(BaseSettings):
     rate_limit_burst_per_minute: int = Field(default=480, ge=1)
     rate_limit_sustained_per_hour: int = Field(default=4800, ge=1)
     page_size_max: int = Field(default=1000, ge=1, description="Upper bound for ?limit= on list endpoints.")
+    capture_max_payload_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="Largest capture request body accepted, after decompression."
+    )
+    upstream_url: str | None = Field(
+        default=None,
+        description="PostHog to forward accepted events to (e.g. https://us.i.posthog.com); unset: keep them in "
+        "the local event log.",
+    )
+    upstream_api_key: str | None = Field(
+        default=None, description="Project API key sent upstream instead of the one each event arrived with."
+    )
+    upstream_batch_size: int = Field(default=500, ge=1, le=10_000, description="Events per upstream request.")
+    upstream_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of one upstream request.")
+    upstream_max_backoff_seconds: float = Field(
+        default=300.0, gt=0, description="Longest wait between retries while the upstream fails."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from eventschema.cli.common import (
 )
 from eventschema.projects import service as projects_service
 
-projects_app = typer.Typer(help="Create and list projects.", no_args_is_help=True)
+projects_app = typer.Typer(help="Create and list projects, rotate their API keys.", no_args_is_help=True)
 SCOPES_HELP = "Comma-separated, e.g. 'event_definition:read,event_definition:write', or '*' for everything."
 keys_app = typer.Typer(help="Create, list and revoke personal API keys.", no_args_is_help=True)
 
@@ -74,6 +74,20 @@ def list_projects(as_json: JSONOption = False, url: DatabaseURLOption = None) ->
         return
     for item in projects:
         typer.echo(f"{item['id']}\t{item['name']}\t{item['api_token']}")
+
+
+@projects_app.command("rotate-token")
+def rotate_token(project_id: int, as_json: JSONOption = False, url: DatabaseURLOption = None) -> None:
+    """Give a project a new public project API key (phc_...); the old one is refused from then on."""
+
+    async def work(session: AsyncSession) -> str:
+        return (await projects_service.rotate_token(session, project_id)).api_token
+
+    token = run_in_transaction(migrated(database_url(url)), work)
+    if as_json:
+        print_json({"id": project_id, "api_token": token})
+        return
+    typer.echo(f"project {project_id}: new api token {token}")
 
 
 @keys_app.command("create")

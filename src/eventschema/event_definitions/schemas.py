@@ -8,19 +8,22 @@ from pydantic import BaseModel
 
 from eventschema.fields import Name400, PartialModel, RequestModel, Text
 
-EnforcementMode = Literal["allow", "reject"]
+# `warn` keeps the event and marks it with its violations; PostHog knows only allow and reject.
+EnforcementMode = Literal["allow", "warn", "reject"]
 
 
 class EventDefinitionCreate(RequestModel):
     name: Name400
     description: Text = ""
     enforcement_mode: EnforcementMode = "allow"
+    flag_unexpected: bool = False
 
 
 class EventDefinitionUpdate(PartialModel):
     name: Name400 | None = None
     description: Text | None = None
     enforcement_mode: EnforcementMode | None = None
+    flag_unexpected: bool | None = None
 
 
 class EventDefinitionRead(BaseModel):
@@ -28,6 +31,7 @@ class EventDefinitionRead(BaseModel):
     name: str
     description: str
     enforcement_mode: EnforcementMode
+    flag_unexpected: bool
     created_at: datetime
     last_seen_at: datetime | None
 

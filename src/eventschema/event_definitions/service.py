@@ -6,6 +6,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
+from eventschema.enforcement.changes import schema_changed
 from eventschema.event_definitions import repository
 from eventschema.event_definitions.schemas import EventDefinitionCreate, EventDefinitionUpdate
 from eventschema.ids import uuid7
@@ -52,10 +53,12 @@ async def create(session: AsyncSession, project_id: int, data: EventDefinitionCr
         name=data.name,
         description=data.description,
         enforcement_mode=data.enforcement_mode,
+        flag_unexpected=data.flag_unexpected,
         created_at=utcnow(),
     )
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):
         await repository.add(session, definition)
+    await schema_changed(session, project_id)
     return definition
 
 
@@ -76,6 +79,7 @@ async def update(
         setattr(definition, field, value)
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):
         await session.flush()
+    await schema_changed(session, project_id)
     return definition
 
 
@@ -84,3 +88,4 @@ async def delete(session: AsyncSession, project_id: int, definition_id: UUID) ->
     definition = await retrieve(session, project_id, definition_id)
     await groups_repository.bump_groups_linked_to(session, definition.id)
     await repository.delete_definition(session, definition.id)
+    await schema_changed(session, project_id)

@@ -7,6 +7,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
+from eventschema.enforcement.changes import schema_changed
 from eventschema.event_schemas import repository
 from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaUpdate
 from eventschema.ids import uuid7
@@ -84,6 +85,7 @@ async def create(
     )
     await _write_link(session, link, group_name)
     await groups_repository.bump_revisions(session, [data.property_group_id])
+    await schema_changed(session, project_id)
     return await retrieve(session, renderer, project_id, link.id)
 
 
@@ -117,6 +119,7 @@ async def update(
     link.updated_at = utcnow()
     await _write_link(session, link, group_name)
     await groups_repository.bump_revisions(session, {old_group_id, group_id})
+    await schema_changed(session, project_id)
     return await retrieve(session, renderer, project_id, link.id)
 
 
@@ -126,3 +129,4 @@ async def delete(session: AsyncSession, project_id: int, link_id: UUID) -> None:
         raise errors.NotFound()
     await groups_repository.bump_revisions(session, [link.property_group_id])
     await repository.delete_link(session, link.id)
+    await schema_changed(session, project_id)

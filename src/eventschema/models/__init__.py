@@ -2,6 +2,7 @@
 
 from eventschema.models.accounts import Organization, OrganizationMembership, PersonalAPIKey, Project, User
 from eventschema.models.base import Base, UTCDateTime, utcnow
+from eventschema.models.ingestion import EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
 from eventschema.models.tracking_plan import (
     ENFORCEMENT_MODES,
     PROPERTY_TYPES,
@@ -16,14 +17,18 @@ __all__ = [
     "PROPERTY_TYPES",
     "Base",
     "EventDefinition",
+    "EventLogEntry",
     "EventSchema",
     "Organization",
     "OrganizationMembership",
+    "OutboxEvent",
     "PersonalAPIKey",
     "Project",
     "Property",
     "PropertyGroup",
+    "QuarantinedEvent",
     "UTCDateTime",
     "User",
+    "ViolationCount",
     "utcnow",
 ]

@@ -3,14 +3,14 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventschema.ids import uuid7
 from eventschema.models.base import Base, UTCDateTime, utcnow
 
 PROPERTY_TYPES = ("DateTime", "String", "Numeric", "Boolean", "Object")
-ENFORCEMENT_MODES = ("allow", "reject")
+ENFORCEMENT_MODES = ("allow", "warn", "reject")
 
 
 class EventDefinition(Base):
@@ -21,6 +21,8 @@ class EventDefinition(Base):
     name: Mapped[str] = mapped_column(String(400))
     description: Mapped[str] = mapped_column(Text, default="")
     enforcement_mode: Mapped[str] = mapped_column(String(10), default="allow")
+    # In strict mode, report properties no linked group declares.
+    flag_unexpected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.db import AnyRow, AnySelect
@@ -56,3 +56,17 @@ async def list_projects(session: AsyncSession) -> Sequence[Project]:
 async def add(session: AsyncSession, *objects: object) -> None:
     session.add_all(objects)
     await session.flush()
+
+
+async def validation_settings(session: AsyncSession, project_id: int) -> AnyRow | None:
+    statement = select(Project.validation_mode, Project.schema_version).where(Project.id == project_id)
+    return (await session.execute(statement)).first()
+
+
+async def set_validation_mode(session: AsyncSession, project_id: int, mode: str) -> None:
+    await session.execute(update(Project).where(Project.id == project_id).values(validation_mode=mode))
+
+
+async def set_api_token(session: AsyncSession, project_id: int, token: str) -> Project | None:
+    await session.execute(update(Project).where(Project.id == project_id).values(api_token=token))
+    return (await session.execute(select(Project).where(Project.id == project_id))).scalar_one_or_none()

@@ -1,9 +1,12 @@
 """Project shapes on the wire."""
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel
+
+from eventschema.fields import PartialModel
 
 
 class ProjectRead(BaseModel):
@@ -19,3 +22,18 @@ class ProjectPage(BaseModel):
     next: str | None
     previous: str | None
     results: list[ProjectRead]
+
+
+ValidationMode = Literal["posthog", "strict"]
+
+
+class ValidationSettingsRead(BaseModel):
+    """`posthog` checks what PostHog's ingestion checks (required properties); `strict` also type-checks optional
+    properties when present and, for definitions with `flag_unexpected`, reports undeclared ones."""
+
+    validation_mode: ValidationMode
+    schema_version: int
+
+
+class ValidationSettingsUpdate(PartialModel):
+    validation_mode: ValidationMode | None = None

@@ -12,9 +12,11 @@ from eventschema import errors
 from eventschema.auth import repository as auth_repository
 from eventschema.auth.principal import Principal
 from eventschema.auth.repository import CURRENT, ProjectRef
+from eventschema.enforcement.changes import schema_changed, token_changed
 from eventschema.ids import random_base62
 from eventschema.models import Organization, OrganizationMembership, Project, User
 from eventschema.projects import repository
+from eventschema.projects.schemas import ValidationSettingsUpdate
 
 CURRENT_PROJECT = "@current"
 MAX_PROJECT_ID = 2**31 - 1
@@ -127,3 +129,29 @@ async def ensure_account(session: AsyncSession, *, email: str, project_name: str
 
 async def all_projects(session: AsyncSession) -> Sequence[Project]:
     return await repository.list_projects(session)
+
+
+async def validation_settings(session: AsyncSession, project_id: int) -> dict[str, Any]:
+    row = await repository.validation_settings(session, project_id)
+    if row is None:
+        raise errors.project_not_found()
+    return {"validation_mode": row.validation_mode, "schema_version": row.schema_version}
+
+
+async def update_validation_settings(
+    session: AsyncSession, project_id: int, data: ValidationSettingsUpdate
+) -> dict[str, Any]:
+    mode = data.changes().get("validation_mode")
+    if mode is not None:
+        await repository.set_validation_mode(session, project_id, mode)
+        await schema_changed(session, project_id)
+    return await validation_settings(session, project_id)
+
+
+async def rotate_token(session: AsyncSession, project_id: int) -> Project:
+    """A new project API key; the old one stops working when this commits."""
+    project = await repository.set_api_token(session, project_id, new_api_token())
+    if project is None:
+        raise errors.project_not_found()
+    await token_changed(session, project_id)
+    return project

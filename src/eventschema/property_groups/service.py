@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.auth.principal import Principal
+from eventschema.enforcement.changes import schema_changed
 from eventschema.ids import uuid7
 from eventschema.models import Property, utcnow
 from eventschema.property_groups import repository
@@ -78,6 +79,7 @@ async def create(
     with errors.unique_violations(_unique_errors()):
         await repository.insert_group(session, group)
         await repository.insert_properties(session, properties)
+    await schema_changed(session, project_id)
     return {
         "id": group["id"],
         "name": group["name"],
@@ -137,6 +139,7 @@ async def update(
         await session.flush()
         if incoming is not None:
             await _replace_properties(session, group.id, incoming, now)
+    await schema_changed(session, project_id)
     fragment = await renderer.render_one(session, project_id, group.id)
     assert fragment is not None  # the group was just written in this transaction
     return fragment
@@ -191,3 +194,4 @@ async def delete(session: AsyncSession, project_id: int, group_id: UUID) -> None
     if group is None:
         raise errors.NotFound()
     await repository.delete_group(session, group.id)
+    await schema_changed(session, project_id)

@@ -1,0 +1,366 @@
+"""Capture gateway throughput: events/s accepted end to end through /batch/, and the latency of a batch.
+
+Run from the project root (PostgreSQL on 127.0.0.1:5432, as for the tests):
+
+    .venv/bin/python bench/gateway_bench.py [--seconds 20] [--connections 16] [--workers 2]
+
+What it does, all on this machine:
+1. recreates the database `eventschema_gateway_bench`, bootstraps a project and serves it with the production
+   command (`eventschema serve --workers N`), events going to the local event log;
+2. creates a realistic tracking plan through the API: 6 events (reject, warn and allow) linked to 1 to 3
+   property groups each, 16 properties in all, plus 4 SDK events nobody defined;
+3. from a second process, sends gzip'd /batch/ requests of 100 events (as posthog-python sends them: 10 to 21
+   properties each, `$`-properties included, about 550 bytes of JSON) over N keep-alive connections for the
+   given time, after a warm-up, with raw asyncio sockets and pre-built requests so that the client costs little
+   (its CPU use is reported);
+4. stops the server and checks that the event log holds exactly the events that were acknowledged;
+5. as the baseline, writes the same rows straight into PostgreSQL for the same time with as many connections,
+   the way the gateway writes them (asyncpg COPY, one transaction per 100 rows) but without HTTP, decoding or
+   checks. The ratio of the two says what the gateway costs on top of the database; both are measured in the
+   same run, since these machines are shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN_URL = os.environ.get("EVENTSCHEMA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DB_NAME = "eventschema_gateway_bench"
+BATCH = 100
+WARMUP_SECONDS = 3.0
+
+PLAN: dict[str, tuple[str, list[str]]] = {
+    # event -> (enforcement mode, linked groups)
+    "signed_up": ("reject", ["account", "client"]),
+    "purchase_completed": ("reject", ["order", "account", "client"]),
+    "subscription_changed": ("reject", ["account", "client"]),
+    "page_viewed": ("warn", ["page", "client"]),
+    "feature_used": ("warn", ["client"]),
+    "search_performed": ("allow", ["page", "client"]),
+}
+GROUPS: dict[str, list[tuple[str, str, bool]]] = {
+    "account": [("plan", "String", True), ("seats", "Numeric", True), ("trial", "Boolean", False)],
+    "order": [
+        ("amount", "Numeric", True),
+        ("currency", "String", True),
+        ("items", "Object", True),
+        ("coupon", "String", False),
+        ("ordered_at", "DateTime", True),
+    ],
+    "page": [("path", "String", True), ("duration_ms", "Numeric", False), ("referrer", "String", False)],
+    "client": [
+        ("app_version", "String", True),
+        ("platform", "String", True),
+        ("experiment", "String", False),
+        ("signup_at", "DateTime", False),
+        ("is_internal", "Boolean", False),
+    ],
+}
+UNDEFINED_EVENTS = ["$pageview", "$autocapture", "$identify", "$pageleave"]
+
+
+def _value(kind: str, rng: random.Random) -> Any:
+    return {
+        "String": lambda: rng.choice(["free", "pro", "team", "enterprise"]),
+        "Numeric": lambda: rng.randint(1, 500),
+        "Boolean": lambda: rng.random() < 0.5,
+        "DateTime": lambda: datetime.now(UTC).isoformat(),
+        "Object": lambda: [{"sku": f"sku-{rng.randint(1, 99)}", "qty": rng.randint(1, 3)}],
+    }[kind]()
+
+
+def make_event(rng: random.Random) -> dict[str, Any]:
+    """One valid event with the properties posthog-python adds and those its schema declares."""
+    name = rng.choice([*PLAN, *UNDEFINED_EVENTS])
+    properties: dict[str, Any] = {
+        "$lib": "posthog-python",
+        "$lib_version": "7.0.0",
+        "$geoip_disable": True,
+        "$current_url": f"https://app.example.com/{rng.choice(['home', 'pricing', 'settings'])}",
+        "$session_id": f"{rng.getrandbits(64):016x}",
+        "$device_id": f"{rng.getrandbits(64):016x}",
+        "$os": rng.choice(["Mac OS X", "Windows", "Linux"]),
+        "$browser": rng.choice(["Chrome", "Firefox", "Safari"]),
+    }
+    for group in PLAN.get(name, ("", ["client"]))[1]:
+        for prop, kind, required in GROUPS[group]:
+            if required or rng.random() < 0.6:
+                properties[prop] = _value(kind, rng)
+    return {
+        "event": name,
+        "distinct_id": f"user-{rng.randint(1, 50_000)}",
+        "properties": properties,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "uuid": f"{rng.getrandbits(128):032x}",
+        "type": "capture",
+        "library": "posthog-python",
+    }
+
+
+def build_requests(token: str, host: str, count: int) -> list[bytes]:
+    """Complete HTTP/1.1 requests, each a gzip'd /batch/ of BATCH events."""
+    rng = random.Random(42)
+    built = []
+    for _ in range(count):
+        body = gzip.compress(
+            orjson.dumps({"api_key": token, "batch": [make_event(rng) for _ in range(BATCH)], "sent_at": None}),
+            compresslevel=6,
+        )
+        head = (
+            f"POST /batch/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        built.append(head.encode() + body)
+    return built
+
+
+# --- the load generator (runs in its own process) ---------------------------------------------------------
+
+
+async def _connection(port: int, requests: list[bytes], start: float, stop: float, out: dict[str, Any]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    index = random.randrange(len(requests))
+    loop = asyncio.get_running_loop()
+    while (now := loop.time()) < stop:
+        writer.write(requests[index % len(requests)])
+        index += 1
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        await reader.readexactly(length)
+        done = loop.time()
+        ok = head.startswith(b"HTTP/1.1 200")
+        out["acknowledged" if ok else "failed"] += BATCH
+        if now >= start:
+            out["latencies"].append(done - now)
+            out["measured"] += BATCH if ok else 0
+    writer.close()
+
+
+async def _load(port: int, token: str, seconds: float, connections: int) -> dict[str, Any]:
+    requests = build_requests(token, f"127.0.0.1:{port}", 64)
+    out: dict[str, Any] = {"acknowledged": 0, "failed": 0, "measured": 0, "latencies": []}
+    loop = asyncio.get_running_loop()
+    start = loop.time() + WARMUP_SECONDS
+    stop = start + seconds
+    cpu = time.process_time()
+    await asyncio.gather(*(_connection(port, requests, start, stop, out) for _ in range(connections)))
+    out["client_cpu"] = (time.process_time() - cpu) / (loop.time() - start + WARMUP_SECONDS)
+    return out
+
+
+def client_main(port: int, token: str, seconds: float, connections: int) -> None:
+    import uvloop
+
+    result = uvloop.run(_load(port, token, seconds, connections))
+    sys.stdout.write(json.dumps(result))
+
+
+# --- the baseline: the same rows, straight into PostgreSQL ------------------------------------------------
+
+_COLUMNS = ["project_id", "event", "distinct_id", "properties", "timestamp", "received_at"]
+
+
+async def _baseline(url: str, project_id: int, seconds: float, connections: int) -> float:
+    rng = random.Random(7)
+    batches = []
+    for _ in range(64):
+        events = [make_event(rng) for _ in range(BATCH)]
+        now = datetime.now(UTC)
+        batches.append(
+            [
+                (
+                    project_id,
+                    e["event"],
+                    e["distinct_id"],
+                    orjson.dumps(e["properties"]).decode(),
+                    datetime.fromisoformat(e["timestamp"]),
+                    now,
+                )
+                for e in events
+            ]
+        )
+    inserted = 0
+
+    async def insert_for(stop: float) -> None:
+        nonlocal inserted
+        connection = await asyncpg.connect(url)
+        try:
+            index = random.randrange(len(batches))
+            while time.monotonic() < stop:
+                async with connection.transaction():
+                    await connection.copy_records_to_table(
+                        "event_log", records=batches[index % len(batches)], columns=_COLUMNS
+                    )
+                index += 1
+                inserted += BATCH
+        finally:
+            await connection.close()
+
+    began = time.monotonic()
+    await asyncio.gather(*(insert_for(began + seconds) for _ in range(connections)))
+    return inserted / (time.monotonic() - began)
+
+
+# --- orchestration ----------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _recreate_database() -> str:
+    admin = await asyncpg.connect(ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+    finally:
+        await admin.close()
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+
+
+def _cli(executable: str, *args: str, url: str) -> Any:
+    done = subprocess.run(
+        [executable, *args, "--json", "--database-url", url], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def _seed_plan(base: str, api_key: str, project_id: int) -> None:
+    with httpx.Client(
+        base_url=f"{base}/api/projects/{project_id}", headers={"Authorization": f"Bearer {api_key}"}
+    ) as api:
+        groups = {}
+        for name, properties in GROUPS.items():
+            body = {
+                "name": name,
+                "properties": [{"name": n, "property_type": t, "is_required": r} for n, t, r in properties],
+            }
+            groups[name] = api.post("/schema_property_groups/", json=body).raise_for_status().json()["id"]
+        for event, (mode, linked) in PLAN.items():
+            definition = api.post(
+                "/event_definitions/", json={"name": event, "enforcement_mode": mode}
+            ).raise_for_status()
+            for group in linked:
+                link = {"event_definition": definition.json()["id"], "property_group_id": groups[group]}
+                api.post("/event_schemas/", json=link).raise_for_status()
+
+
+def _wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        assert server.poll() is None, "the server exited"
+        try:
+            if httpx.get(f"{base}/_health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+async def _count_rows(url: str) -> tuple[int, int]:
+    connection = await asyncpg.connect(url)
+    try:
+        logged = await connection.fetchval("SELECT count(*) FROM event_log")
+        held = await connection.fetchval("SELECT count(*) FROM quarantined_events")
+        return int(logged), int(held)
+    finally:
+        await connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured time, after a warm-up")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--client", nargs=2, metavar=("PORT", "TOKEN"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        client_main(int(args.client[0]), args.client[1], args.seconds, args.connections)
+        return
+
+    executable = shutil.which("eventschema", path=str(Path(sys.executable).parent)) or "eventschema"
+    url = asyncio.run(_recreate_database())
+    boot = _cli(executable, "bootstrap", url=url)
+    [project] = _cli(executable, "projects", "list", url=url)
+    port = _free_port()
+    env = {**os.environ, "EVENTSCHEMA_DATABASE_URL": url, "EVENTSCHEMA_RATE_LIMIT_ENABLED": "false"}
+    server = subprocess.Popen(
+        [executable, "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, server)
+        _seed_plan(base, boot["api_key"], project["id"])
+        client = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--client",
+                str(port),
+                project["api_token"],
+                "--seconds",
+                str(args.seconds),
+                "--connections",
+                str(args.connections),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(client.stdout)
+    finally:
+        server.terminate()
+        server.wait(30)
+    logged, held = asyncio.run(_count_rows(url))
+    baseline = asyncio.run(_baseline(url, project["id"], args.seconds, args.connections))
+
+    latencies = sorted(result["latencies"])
+    rate = result["measured"] / args.seconds
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    print(f"## Capture gateway: /batch/ of {BATCH} gzip'd events, {args.workers} workers, PostgreSQL event log\n")
+    measured = f"{args.seconds:g} s measured after a {WARMUP_SECONDS:g} s warm-up"
+    print(f"{os.cpu_count()} cores; {args.connections} connections; {measured}")
+    print()
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| accepted events/s | {rate:,.0f} |")
+    print(f"| batch latency p50 / p99 | {p50:.1f} ms / {p99:.1f} ms |")
+    print(f"| load generator CPU | {result['client_cpu'] * 100:.0f}% of one core |")
+    print(f"| baseline: the same rows written straight into PostgreSQL | {baseline:,.0f} events/s |")
+    print(f"| gateway / baseline | {rate / baseline:.2f} |")
+    print(
+        f"| events acknowledged / in the event log / quarantined | {result['acknowledged']:,} / {logged:,} / {held:,} |"
+    )
+    print(f"| requests refused | {result['failed'] // BATCH} |")
+    if logged + held != result["acknowledged"] or result["failed"]:
+        raise SystemExit("events were lost or refused")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The tasks each server process runs beside requests: the schema change listener and the upstream forwarder."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+from eventschema.db import Database
+from eventschema.enforcement.cache import PlanCache
+from eventschema.enforcement.listener import SchemaListener
+from eventschema.settings import Settings
+from eventschema.upstream.forwarder import Forwarder
+
+
+@contextlib.asynccontextmanager
+async def start_background_tasks(database: Database, settings: Settings, plans: PlanCache) -> AsyncIterator[None]:
+    """Listen for schema changes on PostgreSQL (on SQLite, caches compare schema versions instead), and forward
+    the outbox when an upstream is configured. The tasks are cancelled when the app stops."""
+    work: list[Coroutine[Any, Any, None]] = []
+    if database.dialect == "postgresql":
+        work.append(SchemaListener(database.engine, plans).run())
+    if settings.upstream_url:
+        work.append(Forwarder(database, settings).run())
+    tasks = [asyncio.create_task(coroutine) for coroutine in work]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,96 @@
+"""Turning a capture request body into (project API key, events), in every shape PostHog's SDKs send.
+
+Bodies are JSON, optionally gzip-compressed (`Content-Encoding: gzip` or `?compression=gzip-js`, as
+posthog-js sends with `text/plain`), or form-encoded with the JSON (possibly gzipped) base64-encoded in `data`.
+The JSON is one event, a list of events, or `{"batch": [...]}`; the key is `api_key` or `token` at the top, else
+on the first event (or in its properties, where posthog-js puts it).
+"""
+
+import base64
+import binascii
+import zlib
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+
+from eventschema import errors
+
+GZIP_MAGIC = b"\x1f\x8b"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    token: str | None
+    events: list[Any]
+
+
+def invalid(detail: str, attr: str | None = None) -> errors.ValidationError:
+    return errors.ValidationError(detail, code="invalid_payload", attr=attr)
+
+
+def decode(body: bytes, content_type: str, content_encoding: str, compression: str | None, limit: int) -> Payload:
+    if len(body) > limit:
+        raise _too_large(limit)
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type == FORM_TYPE or body.startswith(b"data="):
+        body, compression = _form_data(body, compression)
+    if "gzip" in content_encoding.lower() or (compression or "").startswith("gzip") or body.startswith(GZIP_MAGIC):
+        body = _gunzip(body, limit)
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise errors.ParseError(f"JSON parse error - {exc}") from exc
+    return _payload(data)
+
+
+def _form_data(body: bytes, compression: str | None) -> tuple[bytes, str | None]:
+    fields = parse_qs(body.decode("latin-1"))
+    encoded = fields.get("data", [""])[0]
+    if not encoded:
+        raise invalid("The form has no 'data' field.", attr="data")
+    compression = fields.get("compression", [compression or ""])[0] or None
+    try:
+        # Form decoding turns '+' into ' '; base64 padding is often dropped.
+        return base64.b64decode(encoded.replace(" ", "+") + "===", validate=False), compression
+    except (binascii.Error, ValueError) as exc:
+        raise invalid("The 'data' field is not base64.", attr="data") from exc
+
+
+def _gunzip(body: bytes, limit: int) -> bytes:
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = decompressor.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise invalid(f"The body is not valid gzip: {exc}") from exc
+    if len(data) > limit or decompressor.unconsumed_tail:
+        raise _too_large(limit)
+    if not decompressor.eof:
+        raise invalid("The gzip body is truncated.")
+    return data
+
+
+def _too_large(limit: int) -> errors.ValidationError:
+    return errors.ValidationError(f"The payload exceeds {limit} bytes.", code="payload_too_large")
+
+
+def _payload(data: Any) -> Payload:
+    token: Any = None
+    if isinstance(data, dict):
+        token = data.get("api_key") or data.get("token")
+        events = data.get("batch", [data])
+    else:
+        events = data
+    if not isinstance(events, list):
+        raise invalid('Expected an event, a list of events or {"batch": [...]}.', attr="batch")
+    if not events:
+        raise invalid("No events in the payload.", attr="batch")
+    if not token and isinstance(events[0], dict):
+        first = events[0]
+        properties = first.get("properties")
+        token = first.get("api_key") or first.get("token")
+        if not token and isinstance(properties, dict):
+            token = properties.get("token")
+    return Payload(token if isinstance(token, str) and token else None, events)

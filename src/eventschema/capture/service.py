@@ -1,0 +1,48 @@
+"""Ingesting one capture request: find the project, check each event, hand its writes to the committer.
+
+What each process keeps between requests lives in `Gateway`. With warm caches (and PostgreSQL's listener
+connected) a request reads nothing from the database; on SQLite it checks the schema version. Its writes are
+committed together with those of concurrent requests (see `committer`), and it is answered once they are.
+"""
+
+from dataclasses import dataclass, field
+
+from eventschema import errors
+from eventschema.capture.caches import SeenEvents, TokenCache
+from eventschema.capture.committer import Committer
+from eventschema.capture.decoding import Payload
+from eventschema.capture.storage import Work
+from eventschema.capture.triage import triage
+from eventschema.db import Database
+from eventschema.enforcement.cache import PlanCache
+from eventschema.models import utcnow
+from eventschema.settings import Settings
+
+MISSING_TOKEN = "API key not provided. You can find your project API key in your PostHog project settings."
+INVALID_TOKEN = "Project API key invalid. You can find your project API key in your PostHog project settings."
+
+
+@dataclass
+class Gateway:
+    settings: Settings
+    plans: PlanCache
+    tokens: TokenCache = field(default_factory=TokenCache)
+    seen: SeenEvents = field(default_factory=SeenEvents)
+    committer: Committer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.committer = Committer(self.settings)
+
+
+async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None:
+    if payload.token is None:
+        raise errors.NotAuthenticated(MISSING_TOKEN, code="missing_api_key")
+    async with database.session(write=False) as session:
+        project_id = await gateway.tokens.project_for(session, payload.token)
+        if project_id is None:
+            raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
+        plan = await gateway.plans.get(session, project_id)
+    received_at = utcnow()
+    result = triage(plan, payload.events, received_at)
+    due = gateway.seen.due(project_id, result.names)
+    await gateway.committer.submit(database, Work(project_id, payload.token, received_at, result, due))

@@ -1,0 +1,116 @@
+"""Sorting a batch of raw events into accepted and quarantined ones, with the violations to count.
+
+Pure and per event: no Pydantic, no copies beyond what a stored event needs, because this loop runs for every
+captured event. A malformed event (not an object, no name, no distinct id, properties not an object) makes the
+whole request a 400, as PostHog's capture does, so nothing of it is half-stored.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from eventschema.capture.decoding import invalid
+from eventschema.enforcement.plan import FORWARD, MARK, ProjectPlan
+from eventschema.validation import Violation
+
+VIOLATIONS_KEY: Final = "$schema_violations"
+MAX_NAME = 400
+MAX_DISTINCT_ID = 200
+# What an event carries besides these is kept as its other fields; the project API key is not kept.
+_OWN_KEYS: Final = frozenset({"event", "distinct_id", "properties", "api_key", "token"})
+
+
+@dataclass(slots=True)
+class Accepted:
+    event: str
+    distinct_id: str
+    properties: dict[str, Any]
+    timestamp: datetime
+    # The event as received (its properties possibly marked), as forwarded upstream.
+    raw: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Rejected:
+    event: str
+    distinct_id: str
+    properties: dict[str, Any]
+    fields: dict[str, Any]
+    violations: list[dict[str, object]]
+    reasons: str
+
+
+@dataclass(slots=True)
+class Triage:
+    accepted: list[Accepted] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    # (event, property, reason) -> how many events had that violation.
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    names: set[str] = field(default_factory=set)
+
+
+def triage(plan: ProjectPlan, events: list[Any], received_at: datetime) -> Triage:
+    result = Triage()
+    for index, raw in enumerate(events):
+        if type(raw) is not dict:
+            raise invalid("Each event must be an object.", attr=f"batch__{index}")
+        name = raw.get("event")
+        if type(name) is not str or not name or len(name) > MAX_NAME:
+            raise invalid(f"Each event needs an 'event' name of 1 to {MAX_NAME} characters.", f"batch__{index}__event")
+        properties = raw.get("properties")
+        if properties is None:
+            properties = raw["properties"] = {}
+        elif type(properties) is not dict:
+            raise invalid("An event's properties must be an object.", attr=f"batch__{index}__properties")
+        distinct_id = _distinct_id(raw, properties, index)
+        result.names.add(name)
+        action, violations = plan.check(name, properties)
+        if action == FORWARD:
+            result.accepted.append(Accepted(name, distinct_id, properties, event_time(raw, received_at), raw))
+            continue
+        _count(result.counts, name, violations)
+        records = [violation.to_dict() for violation in violations]
+        if action == MARK:
+            properties[VIOLATIONS_KEY] = records
+            result.accepted.append(Accepted(name, distinct_id, properties, event_time(raw, received_at), raw))
+        else:
+            fields = {key: value for key, value in raw.items() if key not in _OWN_KEYS}
+            result.rejected.append(Rejected(name, distinct_id, properties, fields, records, reasons(violations)))
+    return result
+
+
+def _distinct_id(raw: dict[str, Any], properties: dict[str, Any], index: int) -> str:
+    value = raw.get("distinct_id")
+    if value is None:
+        value = properties.get("distinct_id")
+    if type(value) is str and value:
+        return value[:MAX_DISTINCT_ID]
+    if type(value) is int or type(value) is float:
+        return str(value)
+    raise invalid("Each event needs a 'distinct_id'.", attr=f"batch__{index}__distinct_id")
+
+
+def event_time(raw: dict[str, Any], received_at: datetime) -> datetime:
+    """The event's `timestamp` (ISO 8601; UTC if it names no zone), else received_at minus its `offset` (ms)."""
+    value = raw.get("timestamp")
+    try:
+        if type(value) is str:
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        offset = raw.get("offset")
+        if type(offset) is int:
+            return received_at - timedelta(milliseconds=offset)
+    except (ValueError, OverflowError):
+        pass
+    return received_at
+
+
+def reasons(violations: Sequence[Violation]) -> str:
+    return ",".join(sorted({violation.reason for violation in violations}))
+
+
+def _count(counts: Counter[tuple[str, str, str]], name: str, violations: Sequence[Violation]) -> None:
+    for violation in violations:
+        counts[name, violation.property[:MAX_NAME], violation.reason] += 1

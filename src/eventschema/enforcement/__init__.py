@@ -1,0 +1,1 @@
+"""Enforcement: each project's schemas compiled into checkers, cached per schema version, and the validate API."""

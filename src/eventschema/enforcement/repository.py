@@ -1,0 +1,107 @@
+"""SQL for enforcement: schema versions and their notifications, a project's schemas, violation counters."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema.db import AnyRow, first_row, rows
+from eventschema.models import EventDefinition, EventSchema, Project, Property, ViolationCount
+
+CHANNEL = "eventschema_schema_changed"
+
+_VERSION = select(Project.schema_version).where(Project.id == bindparam("project_id"))
+_PROJECT = select(Project.validation_mode, Project.schema_version).where(Project.id == bindparam("project_id"))
+_DEFINITIONS = select(EventDefinition.name, EventDefinition.enforcement_mode, EventDefinition.flag_unexpected).where(
+    EventDefinition.project_id == bindparam("project_id")
+)
+_PROPERTIES = (
+    select(EventDefinition.name.label("event"), Property.name, Property.property_type, Property.is_required)
+    .select_from(EventSchema)
+    .join(EventDefinition, EventDefinition.id == EventSchema.event_definition_id)
+    .join(Property, Property.property_group_id == EventSchema.property_group_id)
+    .where(EventSchema.project_id == bindparam("project_id"))
+)
+_NOTIFY = select(func.pg_notify(CHANNEL, bindparam("payload")))
+
+
+async def schema_version(session: AsyncSession, project_id: int) -> int | None:
+    row = await first_row(session, _VERSION, project_id=project_id)
+    return None if row is None else int(row.schema_version)
+
+
+async def bump_schema_version(session: AsyncSession, project_id: int) -> None:
+    await session.execute(
+        update(Project).where(Project.id == project_id).values(schema_version=Project.schema_version + 1)
+    )
+
+
+async def notify(session: AsyncSession, project_id: int) -> None:
+    """Tell other processes (on PostgreSQL) that the project changed; delivered when the transaction commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        await rows(session, _NOTIFY, payload=str(project_id))
+
+
+async def project_row(session: AsyncSession, project_id: int) -> AnyRow | None:
+    return await first_row(session, _PROJECT, project_id=project_id)
+
+
+async def definitions(session: AsyncSession, project_id: int) -> Sequence[AnyRow]:
+    """(name, enforcement_mode, flag_unexpected) of every event definition of the project."""
+    return await rows(session, _DEFINITIONS, project_id=project_id)
+
+
+async def linked_properties(session: AsyncSession, project_id: int) -> Sequence[AnyRow]:
+    """(event, name, property_type, is_required) for every property of every group linked to an event."""
+    return await rows(session, _PROPERTIES, project_id=project_id)
+
+
+def upsert_statement(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def add_violation_counts(
+    session: AsyncSession, counts: Mapping[tuple[int, datetime, str, str, str], int]
+) -> None:
+    """Add to the counters of (project id, hour, event, property, reason), in one statement; rows are sorted so
+    that concurrent writers lock them in the same order."""
+    if not counts:
+        return
+    keys = ("project_id", "hour", "event", "property", "reason")
+    values = [{**dict(zip(keys, key, strict=True)), "count": n} for key, n in sorted(counts.items())]
+    insert = upsert_statement(session)(ViolationCount).values(values)
+    statement = insert.on_conflict_do_update(
+        index_elements=[getattr(ViolationCount, key) for key in keys],
+        set_={"count": ViolationCount.count + insert.excluded.count},
+    )
+    await session.execute(statement)
+
+
+async def violation_counts(
+    session: AsyncSession, project_id: int, since: datetime, event: str | None, limit: int, offset: int
+) -> tuple[int, Sequence[AnyRow]]:
+    """(event, property, reason, occurrences) summed since `since`, most frequent first, and how many such rows."""
+    occurrences = func.sum(ViolationCount.count).label("occurrences")
+    grouped = (
+        select(ViolationCount.event, ViolationCount.property, ViolationCount.reason, occurrences)
+        .where(ViolationCount.project_id == project_id, ViolationCount.hour >= since)
+        .group_by(ViolationCount.event, ViolationCount.property, ViolationCount.reason)
+    )
+    if event is not None:
+        grouped = grouped.where(ViolationCount.event == event)
+    statement = (
+        grouped.add_columns(func.count().over().label("total"))
+        .order_by(occurrences.desc(), ViolationCount.event, ViolationCount.property, ViolationCount.reason)
+        .limit(limit)
+        .offset(offset)
+    )
+    found = (await session.execute(statement)).all()
+    if found or offset == 0:
+        return (found[0].total if found else 0), found
+    counted = (await session.execute(select(func.count()).select_from(grouped.subquery()))).scalar_one()
+    return counted, found

@@ -1,0 +1,64 @@
+"""/api/projects/:project_id/event_schemas/validate/ and .../violations/.
+
+Included in the app before the event schemas router, whose `/{id}/` routes would otherwise take these paths.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from eventschema import errors
+from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.enforcement import service
+from eventschema.enforcement.cache import PlanCache
+from eventschema.enforcement.schemas import (
+    MAX_BATCH,
+    BatchToValidate,
+    EventToValidate,
+    ValidateResultsRead,
+    ViolationCountPage,
+)
+from eventschema.openapi import request_body
+from eventschema.pagination import page_params
+from eventschema.rendering import JSONResponse
+from eventschema.routing import BodyDep, paginated, parse
+
+router = APIRouter(prefix="/api/projects/{project_id}/event_schemas", tags=["enforcement"])
+Reader = Annotated[ProjectContext, Depends(project_access("event_definition", reads=True))]
+
+
+async def get_plans(request: Request) -> PlanCache:
+    return request.app.state.plans  # type: ignore[no-any-return]
+
+
+PlansDep = Annotated[PlanCache, Depends(get_plans)]
+
+
+def _events(body: dict[str, Any]) -> list[EventToValidate]:
+    """One event (`{"event", "properties"}`) or `{"batch": [...]}` of up to MAX_BATCH."""
+    if "batch" not in body:
+        return [parse(EventToValidate, body)]
+    batch = body["batch"]
+    if isinstance(batch, list) and len(batch) > MAX_BATCH:
+        raise errors.ValidationError(
+            f"Ensure this field has no more than {MAX_BATCH} elements.", code="max_length", attr="batch"
+        )
+    return parse(BatchToValidate, body).batch
+
+
+@router.post("/validate/", response_model=ValidateResultsRead, openapi_extra=request_body(BatchToValidate))
+async def validate_events(project: Reader, session: SessionDep, plans: PlansDep, body: BodyDep) -> Response:
+    """One event (`{"event", "properties"}`) or `{"batch": [...]}`; needs only `event_definition:read`."""
+    results = await service.validate(session, plans, project.id, _events(body))
+    await session.commit()  # the key's last use, if it was due
+    return JSONResponse({"results": results})
+
+
+@router.get("/violations/", response_model=ViolationCountPage)
+async def violation_counts(
+    request: Request, project: Reader, session: SessionDep, settings: SettingsDep, event: str | None = None
+) -> Response:
+    page = page_params(request, settings)
+    total, results = await service.violation_counts(session, project.id, event, page.limit, page.offset)
+    return paginated(request, settings, page, total, results)

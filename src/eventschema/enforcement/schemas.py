@@ -1,0 +1,58 @@
+"""Validate API shapes: one event or a batch in, one verdict per event out."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from eventschema.fields import RequestModel
+
+MAX_BATCH = 10_000
+
+
+class EventToValidate(RequestModel):
+    event: str
+    properties: dict[str, Any] | None = None
+
+    @field_validator("event")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise PydanticCustomError("blank", "This field may not be blank.")
+        return value
+
+
+class BatchToValidate(RequestModel):
+    batch: list[EventToValidate]
+
+
+class ViolationRead(BaseModel):
+    property: str
+    reason: Literal["missing_required", "type_mismatch", "unexpected_property"]
+    expected_types: list[str]
+    actual_value: str | None
+
+
+class VerdictRead(BaseModel):
+    event: str
+    valid: bool
+    action: Literal["forward", "mark", "quarantine"]
+    violations: list[ViolationRead]
+
+
+class ValidateResultsRead(BaseModel):
+    results: list[VerdictRead]
+
+
+class ViolationCountRead(BaseModel):
+    event: str
+    property: str
+    reason: str
+    count: int
+
+
+class ViolationCountPage(BaseModel):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[ViolationCountRead] = Field(description="Last 24 hours, most frequent first.")

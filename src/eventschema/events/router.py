@@ -1,0 +1,24 @@
+"""/api/projects/:project_id/events/ — the local event log, newest first (?event= to filter by name)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.events import service
+from eventschema.events.schemas import EventPage
+from eventschema.pagination import page_params
+from eventschema.routing import paginated
+
+router = APIRouter(prefix="/api/projects/{project_id}/events", tags=["events"])
+Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
+
+
+@router.get("/", response_model=EventPage)
+async def list_events(
+    request: Request, project: Project, session: SessionDep, settings: SettingsDep, event: str | None = None
+) -> Response:
+    page = page_params(request, settings)
+    total, rows = await service.list_page(session, project.id, event, page.limit, page.offset)
+    return paginated(request, settings, page, total, [service.event_dict(row) for row in rows])

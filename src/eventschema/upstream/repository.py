@@ -1,0 +1,55 @@
+"""SQL for the outbox: enqueue accepted events, claim due ones, and settle them after an upstream attempt."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from eventschema.db import AnyRow
+from eventschema.models import OutboxEvent
+
+
+async def enqueue(session: AsyncSession, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> None:
+    """Queue events: (project id, the project API key they came with, the event)."""
+    if rows:
+        await session.execute(
+            insert(OutboxEvent),
+            [{"project_id": p, "token": token, "payload": payload, "attempts": 0} for p, token, payload in rows],
+        )
+
+
+async def claim(session: AsyncSession, now: datetime, lease_until: datetime, limit: int) -> Sequence[AnyRow]:
+    """The oldest due events, leased until `lease_until` so that no other process sends them meanwhile.
+
+    A process that dies holding a lease only delays its events: they fall due again when the lease ends.
+    """
+    due = (
+        select(OutboxEvent.id)
+        .where(OutboxEvent.next_attempt_at <= now)
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = (await session.execute(due)).scalars().all()
+    if not ids:
+        return []
+    statement = (
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_(ids))
+        .values(next_attempt_at=lease_until)
+        .returning(OutboxEvent.id, OutboxEvent.token, OutboxEvent.payload, OutboxEvent.attempts)
+    )
+    return sorted((await session.execute(statement)).all(), key=lambda row: row.id)
+
+
+async def remove(session: AsyncSession, ids: Sequence[int]) -> None:
+    if ids:
+        await session.execute(delete(OutboxEvent).where(OutboxEvent.id.in_(ids)))
+
+
+async def postpone(session: AsyncSession, ids: Sequence[int], attempts: int, next_attempt_at: datetime) -> None:
+    await session.execute(
+        update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(attempts=attempts, next_attempt_at=next_attempt_at)
+    )

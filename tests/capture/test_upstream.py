@@ -1,0 +1,141 @@
+"""Forwarding to an upstream PostHog: accepted events wait in the outbox until the upstream answers 2xx, through
+failures, an outage and a restart; rejected events stay in quarantine."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+import uvicorn
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from eventschema.app import create_app
+from eventschema.db import Database
+from eventschema.models import OutboxEvent
+from eventschema.upstream.forwarder import backoff_seconds, capture_url
+from tests.app.helpers import app_client, app_settings
+from tests.enforcement.helpers import captured_ok, define, event, logged, project_token, quarantined
+from tests.enforcement.servers import free_port
+from tests.factories import Account
+
+
+class FakePostHog:
+    """A PostHog capture endpoint that fails its first `failures` requests with a 503, then records batches."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.requests = 0
+        self.batches: list[dict[str, Any]] = []
+
+    async def batch(self, request: Request) -> JSONResponse:
+        self.requests += 1
+        if self.requests <= self.failures:
+            return JSONResponse({"error": "unavailable"}, status_code=503)
+        self.batches.append(orjson.loads(await request.body()))
+        return JSONResponse({"status": 1})
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return [item for batch in self.batches for item in batch["batch"]]
+
+
+@asynccontextmanager
+async def _upstream(fake: FakePostHog, port: int) -> AsyncIterator[None]:
+    app = Starlette(routes=[Route("/batch/", fake.batch, methods=["POST"])])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+@asynccontextmanager
+async def _gateway(database: Database, port: int, **settings: Any) -> AsyncIterator[Any]:
+    app = create_app(app_settings(upstream_url=f"http://127.0.0.1:{port}", **settings), database=database)
+    async with app.router.lifespan_context(app), app_client(app) as client:
+        yield client
+
+
+async def _outbox_size(database: Database) -> int:
+    async with database.session(write=False) as session:
+        return (await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one()
+
+
+async def _until(condition, seconds: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_events_are_forwarded_after_upstream_failures(db: Database, account: Account) -> None:
+    port = free_port()
+    fake = FakePostHog(failures=2)
+    async with _upstream(fake, port), _gateway(db, port) as client:
+        await define(client, account, "warned", mode="warn")
+        await define(client, account, "rejected", mode="reject")
+        token = await project_token(client, account)
+        batches = [
+            [{**event("viewed", n=0), "uuid": "u-0", "timestamp": "2024-01-01T00:00:00Z"}, event("warned", plan="x")],
+            [event("rejected", plan="x"), event("viewed", n=1)],
+            [event("viewed", n=2)],
+        ]
+        for batch in batches:
+            await captured_ok(client, token, batch)
+
+        async def delivered() -> bool:
+            return len(fake.events) == 4 and await _outbox_size(db) == 0
+
+        await _until(delivered)
+
+        assert fake.requests >= 3
+        assert {batch["api_key"] for batch in fake.batches} == {token}
+        by_name = sorted(fake.events, key=lambda item: (item["event"], item["properties"].get("n", -1)))
+        assert [item["event"] for item in by_name] == ["viewed", "viewed", "viewed", "warned"]
+        assert (by_name[0]["uuid"], by_name[0]["timestamp"]) == ("u-0", "2024-01-01T00:00:00Z")
+        assert [v["property"] for v in by_name[3]["properties"]["$schema_violations"]] == ["seats"]
+        assert await logged(client, account) == []
+        assert [item["event"] for item in await quarantined(client, account)] == ["rejected"]
+
+
+async def test_an_outage_and_a_restart_lose_nothing(db: Database, account: Account) -> None:
+    port = free_port()  # nothing listens there yet: the upstream is down
+    async with _gateway(db, port) as client:
+        token = await project_token(client, account)
+        for i in range(5):
+            await captured_ok(client, token, [event("viewed", n=i * 10 + j) for j in range(10)])
+        await asyncio.sleep(1.0)
+        assert await _outbox_size(db) == 50
+
+    fake = FakePostHog(failures=1)
+    async with _upstream(fake, port), _gateway(db, port, upstream_batch_size=20, upstream_api_key="phc_upstream"):
+
+        async def drained() -> bool:
+            return await _outbox_size(db) == 0
+
+        await _until(drained)
+
+    assert sorted(item["properties"]["n"] for item in fake.events) == list(range(50))
+    assert {batch["api_key"] for batch in fake.batches} == {"phc_upstream"}
+    assert max(len(batch["batch"]) for batch in fake.batches) == 20
+
+
+def test_upstream_urls_and_backoff() -> None:
+    assert capture_url("https://us.i.posthog.com") == "https://us.i.posthog.com/batch/"
+    assert capture_url("https://us.i.posthog.com/") == "https://us.i.posthog.com/batch/"
+    assert capture_url("http://proxy:8000/capture/") == "http://proxy:8000/capture/"
+    delays = [backoff_seconds(attempts, 60.0) for attempts in range(1, 12)]
+    assert 0.75 <= delays[0] <= 1.0
+    assert 6.0 <= delays[3] <= 8.0
+    assert all(45.0 <= delay <= 60.0 for delay in delays[7:])

@@ -10,6 +10,31 @@ from eventschema.auth import service as auth_service
 from eventschema.db import Database
 from eventschema.projects import service as projects_service
 
+# Keys of the wire shapes, in the order PostHog serialises them.
+EVENT_SCHEMA_KEYS = ["id", "event_definition", "property_group", "created_at", "updated_at"]
+GROUP_KEYS = ["id", "name", "description", "properties", "events", "created_at", "updated_at", "created_by"]
+PROPERTY_KEYS = [
+    "id",
+    "name",
+    "property_type",
+    "is_required",
+    "is_optional_in_types",
+    "description",
+    "created_at",
+    "updated_at",
+]
+USER_BASIC_KEYS = [
+    "id",
+    "uuid",
+    "distinct_id",
+    "first_name",
+    "last_name",
+    "email",
+    "is_email_verified",
+    "hedgehog_config",
+    "role_at_organization",
+]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 

@@ -13,31 +13,15 @@ from eventschema.db import Database
 from eventschema.ids import random_base62, uuid7
 from eventschema.models import EventDefinition, EventSchema, Organization, Project, Property, PropertyGroup, utcnow
 from eventschema.settings import Settings
-from tests.factories import Account, StatementCounter
+from tests.factories import (  # noqa: F401 (the shapes are re-exported for the tests of this folder)
+    EVENT_SCHEMA_KEYS,
+    GROUP_KEYS,
+    PROPERTY_KEYS,
+    USER_BASIC_KEYS,
+    Account,
+    StatementCounter,
+)
 
-EVENT_SCHEMA_KEYS = ["id", "event_definition", "property_group", "created_at", "updated_at"]
-GROUP_KEYS = ["id", "name", "description", "properties", "events", "created_at", "updated_at", "created_by"]
-PROPERTY_KEYS = [
-    "id",
-    "name",
-    "property_type",
-    "is_required",
-    "is_optional_in_types",
-    "description",
-    "created_at",
-    "updated_at",
-]
-USER_BASIC_KEYS = [
-    "id",
-    "uuid",
-    "distinct_id",
-    "first_name",
-    "last_name",
-    "email",
-    "is_email_verified",
-    "hedgehog_config",
-    "role_at_organization",
-]
 NO_SUCH_ID = "0190f5b1-0000-7000-8000-000000000000"
 
 

@@ -8,22 +8,9 @@ from sqlalchemy import update
 from eventschema.db import Database
 from eventschema.models import User
 from tests.app.helpers import NOT_AUTHENTICATED, missing_scope
-from tests.factories import Account, make_account, make_key
+from tests.factories import USER_BASIC_KEYS, Account, make_account, make_key
 
-USER_KEYS = {
-    "id",
-    "uuid",
-    "distinct_id",
-    "first_name",
-    "last_name",
-    "email",
-    "is_email_verified",
-    "hedgehog_config",
-    "role_at_organization",
-    "date_joined",
-    "team",
-    "organization",
-}
+USER_KEYS = {*USER_BASIC_KEYS, "date_joined", "team", "organization"}
 
 
 async def test_me(client, account: Account) -> None:

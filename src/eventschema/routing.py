@@ -1,5 +1,6 @@
 """Helpers every router uses: body parsing into request models, ids in paths, paginated responses."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -31,6 +32,19 @@ def parse(model: type[Model], body: dict[str, Any]) -> Model:
         return model.model_validate(body)
     except pydantic.ValidationError as exc:
         raise errors.from_pydantic(exc) from exc
+
+
+async def parse_for_update(model: type[Model], body: dict[str, Any], exists: Callable[[], Awaitable[object]]) -> Model:
+    """Parse an update's body; if it is invalid, first make sure the object exists.
+
+    PostHog looks the object up before validating, so an unknown id is a 404 whatever the body says. The
+    look-up only costs a statement on the error path.
+    """
+    try:
+        return parse(model, body)
+    except errors.ValidationError:
+        await exists()
+        raise
 
 
 def object_id(raw: str) -> UUID:

@@ -17,7 +17,7 @@ from eventschema.models import EventDefinition
 from eventschema.openapi import request_body
 from eventschema.pagination import page_params
 from eventschema.rendering import JSONResponse
-from eventschema.routing import BodyDep, created, no_content, object_id, paginated, parse
+from eventschema.routing import BodyDep, created, no_content, object_id, paginated, parse, parse_for_update
 
 router = APIRouter(prefix="/api/projects/{project_id}/event_definitions", tags=["event definitions"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
@@ -57,14 +57,22 @@ async def retrieve_event_definition(id: str, project: Project, session: SessionD
 
 @router.patch("/{id}/", response_model=EventDefinitionRead, openapi_extra=request_body(EventDefinitionUpdate))
 async def update_event_definition(id: str, project: Project, session: SessionDep, body: BodyDep) -> Response:
-    definition = await service.update(session, project.id, object_id(id), parse(EventDefinitionUpdate, body))
+    definition_id = object_id(id)
+    data = await parse_for_update(
+        EventDefinitionUpdate, body, lambda: service.retrieve(session, project.id, definition_id)
+    )
+    definition = await service.update(session, project.id, definition_id, data)
     await session.commit()
     return JSONResponse(_read(definition))
 
 
 @router.put("/{id}/", response_model=EventDefinitionRead, openapi_extra=request_body(EventDefinitionCreate))
 async def replace_event_definition(id: str, project: Project, session: SessionDep, body: BodyDep) -> Response:
-    definition = await service.update(session, project.id, object_id(id), parse(EventDefinitionCreate, body))
+    definition_id = object_id(id)
+    data = await parse_for_update(
+        EventDefinitionCreate, body, lambda: service.retrieve(session, project.id, definition_id)
+    )
+    definition = await service.update(session, project.id, definition_id, data)
     await session.commit()
     return JSONResponse(_read(definition))
 

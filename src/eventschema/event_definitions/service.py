@@ -66,8 +66,8 @@ async def update(
     session: AsyncSession, project_id: int, definition_id: UUID, data: EventDefinitionUpdate | EventDefinitionCreate
 ) -> EventDefinition:
     """PATCH or PUT; fields not sent are left as they are."""
+    definition = await retrieve(session, project_id, definition_id)  # 404 before any complaint about the body
     changes = data.changes()
-    definition = await retrieve(session, project_id, definition_id)
     name = changes.get("name")
     if name is not None and name != definition.name:
         existing = await repository.get_by_name(session, project_id, name)

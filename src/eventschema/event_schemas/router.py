@@ -11,7 +11,17 @@ from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaPage
 from eventschema.openapi import request_body
 from eventschema.pagination import page_params
 from eventschema.rendering import JSONResponse
-from eventschema.routing import BodyDep, RendererDep, created, no_content, object_id, paginated, parse, uuid_filter
+from eventschema.routing import (
+    BodyDep,
+    RendererDep,
+    created,
+    no_content,
+    object_id,
+    paginated,
+    parse,
+    parse_for_update,
+    uuid_filter,
+)
 
 router = APIRouter(prefix="/api/projects/{project_id}/event_schemas", tags=["event schemas"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
@@ -43,7 +53,11 @@ async def retrieve_event_schema(id: str, project: Project, session: SessionDep, 
 async def update_event_schema(
     id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
 ) -> Response:
-    result = await service.update(session, renderer, project.id, object_id(id), parse(EventSchemaUpdate, body))
+    link_id = object_id(id)
+    data = await parse_for_update(
+        EventSchemaUpdate, body, lambda: service.retrieve(session, renderer, project.id, link_id)
+    )
+    result = await service.update(session, renderer, project.id, link_id, data)
     await session.commit()
     return JSONResponse(result)
 
@@ -52,7 +66,11 @@ async def update_event_schema(
 async def replace_event_schema(
     id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
 ) -> Response:
-    result = await service.update(session, renderer, project.id, object_id(id), parse(EventSchemaCreate, body))
+    link_id = object_id(id)
+    data = await parse_for_update(
+        EventSchemaCreate, body, lambda: service.retrieve(session, renderer, project.id, link_id)
+    )
+    result = await service.update(session, renderer, project.id, link_id, data)
     await session.commit()
     return JSONResponse(result)
 

@@ -106,10 +106,10 @@ async def update(
     data: EventSchemaUpdate | EventSchemaCreate,
 ) -> dict[str, Any]:
     """PATCH or PUT, validated as on create; both the old and the new group show the change."""
-    changes = data.changes()
     link = await repository.get(session, project_id, link_id)
     if link is None:
-        raise errors.NotFound()
+        raise errors.NotFound()  # before any complaint about the body, as PostHog
+    changes = data.changes()
     definition_id = changes.get("event_definition", link.event_definition_id)
     group_id = changes.get("property_group_id", link.property_group_id)
     group_name = await _check_pair(session, project_id, definition_id, group_id, except_id=link.id)

@@ -16,7 +16,16 @@ from eventschema.property_groups.schemas import (
     PropertyGroupUpdate,
 )
 from eventschema.rendering import JSONResponse
-from eventschema.routing import BodyDep, RendererDep, created, no_content, object_id, paginated, parse
+from eventschema.routing import (
+    BodyDep,
+    RendererDep,
+    created,
+    no_content,
+    object_id,
+    paginated,
+    parse,
+    parse_for_update,
+)
 
 router = APIRouter(prefix="/api/projects/{project_id}/schema_property_groups", tags=["property groups"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
@@ -47,7 +56,11 @@ async def retrieve_property_group(id: str, project: Project, session: SessionDep
 async def update_property_group(
     id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
 ) -> Response:
-    result = await service.update(session, renderer, project.id, object_id(id), parse(PropertyGroupUpdate, body))
+    group_id = object_id(id)
+    data = await parse_for_update(
+        PropertyGroupUpdate, body, lambda: service.retrieve(session, renderer, project.id, group_id)
+    )
+    result = await service.update(session, renderer, project.id, group_id, data)
     await session.commit()
     return JSONResponse(result)
 
@@ -56,7 +69,11 @@ async def update_property_group(
 async def replace_property_group(
     id: str, project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep
 ) -> Response:
-    result = await service.update(session, renderer, project.id, object_id(id), parse(PropertyGroupCreate, body))
+    group_id = object_id(id)
+    data = await parse_for_update(
+        PropertyGroupCreate, body, lambda: service.retrieve(session, renderer, project.id, group_id)
+    )
+    result = await service.update(session, renderer, project.id, group_id, data)
     await session.commit()
     return JSONResponse(result)
 

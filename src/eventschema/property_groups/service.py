@@ -118,10 +118,10 @@ async def update(
     data: PropertyGroupUpdate | PropertyGroupCreate,
 ) -> orjson.Fragment:
     """PATCH (PropertyGroupUpdate) or PUT (PropertyGroupCreate): fields not sent are left as they are."""
-    changes = data.changes()
     group = await repository.get_for_update(session, project_id, group_id)
     if group is None:
-        raise errors.NotFound()
+        raise errors.NotFound()  # before any complaint about the body, as PostHog
+    changes = data.changes()
     incoming: list[PropertyWrite] | None = changes.get("properties")
     if incoming is not None:
         _check_property_names(incoming)

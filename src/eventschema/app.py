@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             async with start_background_tasks(app.state.database, settings, app.state.plans):
                 yield
         finally:
+            await app.state.gateway.close()
             if owned:
                 await app.state.database.dispose()
 

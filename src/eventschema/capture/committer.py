@@ -8,11 +8,15 @@ for PostgreSQL. The queue is bounded: past `max_pending` events, requests wait f
 
 If a merged commit fails, each request's work is retried alone, so one request whose rows cannot be written
 (say, its project was deleted meanwhile) fails only itself.
+
+On PostgreSQL the commits go through `postgres.PostgresWriter` (asyncpg, its own connections); on SQLite through
+a session of the app's database (`storage.store`).
 """
 
 import asyncio
 from collections.abc import Sequence
 
+from eventschema.capture.postgres import PostgresWriter
 from eventschema.capture.storage import Work, store
 from eventschema.db import Database
 from eventschema.settings import Settings
@@ -31,6 +35,7 @@ class Committer:
         self._queued_events = 0
         self._room = asyncio.Condition()
         self._flushers: set[asyncio.Task[None]] = set()
+        self._writer: PostgresWriter | None = None
 
     async def submit(self, database: Database, work: Work) -> None:
         """Return once `work` is committed; raise what its commit raised."""
@@ -72,9 +77,21 @@ class Committer:
             _settle(future, None)
 
     async def _write(self, database: Database, works: Sequence[Work]) -> None:
+        if database.dialect == "postgresql":
+            if self._writer is None:
+                self._writer = PostgresWriter(database.engine, upstream=bool(self._settings.upstream_url))
+            await self._writer.write(works)
+            return
         async with database.session(write=True) as session:
             await store(session, self._settings, works)
             await session.commit()
+
+    async def close(self) -> None:
+        """Wait for the commits in flight, then close the writer's connections."""
+        while self._flushers:
+            await asyncio.gather(*self._flushers, return_exceptions=True)
+        if self._writer is not None:
+            await self._writer.close()
 
 
 def _settle(future: "asyncio.Future[None]", error: Exception | None) -> None:

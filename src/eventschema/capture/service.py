@@ -33,6 +33,9 @@ class Gateway:
     def __post_init__(self) -> None:
         self.committer = Committer(self.settings)
 
+    async def close(self) -> None:
+        await self.committer.close()
+
 
 async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None:
     if payload.token is None:

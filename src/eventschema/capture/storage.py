@@ -1,7 +1,9 @@
 """Writing what capture requests produced: several requests' work in one transaction, one statement per table.
 
-Definitions of the event names due for a `last_seen_at` update are written first (created when new), then the
-accepted events (event log or outbox), the quarantined ones, and the violation counters.
+`Batch` turns the work of several requests into the rows of each table. They are written, in this order, by
+`store` through the SQLAlchemy session (SQLite), or by `capture.postgres.PostgresWriter` straight on asyncpg
+(PostgreSQL, the hot path): definitions of the event names due for a `last_seen_at` update (created when new),
+the accepted events (event log or outbox), the quarantined ones, and the violation counters.
 """
 
 from collections import Counter
@@ -13,11 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.capture import repository
 from eventschema.capture.delivery import Delivery, deliver
-from eventschema.capture.triage import Triage
+from eventschema.capture.triage import Rejected, Triage
 from eventschema.enforcement import repository as enforcement_repository
 from eventschema.enforcement.service import current_hour
 from eventschema.quarantine import repository as quarantine_repository
 from eventschema.settings import Settings
+
+# (project id, hour, event, property, reason)
+CounterKey = tuple[int, datetime, str, str, str]
 
 
 @dataclass(slots=True)
@@ -36,16 +41,34 @@ class Work:
         return len(self.triage.accepted) + len(self.triage.rejected)
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The rows that the work of several requests adds, table by table."""
+
+    # (project id, event name) -> when it was seen.
+    seen: dict[tuple[int, str], datetime]
+    deliveries: list[Delivery]
+    rejected: list[tuple[int, datetime, Rejected]]
+    counts: Counter[CounterKey]
+
+    @classmethod
+    def of(cls, works: Sequence[Work]) -> "Batch":
+        counts: Counter[CounterKey] = Counter()
+        for work in works:
+            hour = current_hour(work.received_at)
+            for (event, prop, reason), count in work.triage.counts.items():
+                counts[work.project_id, hour, event, prop, reason] += count
+        return cls(
+            seen={(work.project_id, name): work.received_at for work in works for name in work.due},
+            deliveries=[Delivery(w.project_id, w.token, w.received_at, w.triage.accepted) for w in works],
+            rejected=[(work.project_id, work.received_at, item) for work in works for item in work.triage.rejected],
+            counts=counts,
+        )
+
+
 async def store(session: AsyncSession, settings: Settings, works: Sequence[Work]) -> None:
-    seen = {(work.project_id, name): work.received_at for work in works for name in work.due}
-    await repository.touch_definitions(session, seen)
-    deliveries = [Delivery(w.project_id, w.token, w.received_at, w.triage.accepted) for w in works]
-    await deliver(session, settings, deliveries)
-    rejected = [(work.project_id, work.received_at, item) for work in works for item in work.triage.rejected]
-    await quarantine_repository.add(session, rejected)
-    counts: Counter[tuple[int, datetime, str, str, str]] = Counter()
-    for work in works:
-        hour = current_hour(work.received_at)
-        for (event, prop, reason), count in work.triage.counts.items():
-            counts[work.project_id, hour, event, prop, reason] += count
-    await enforcement_repository.add_violation_counts(session, counts)
+    batch = Batch.of(works)
+    await repository.touch_definitions(session, batch.seen)
+    await deliver(session, settings, batch.deliveries)
+    await quarantine_repository.add(session, batch.rejected)
+    await enforcement_repository.add_violation_counts(session, batch.counts)

@@ -1,0 +1,186 @@
+"""The capture write path on PostgreSQL, straight on asyncpg.
+
+Every capture commit goes through here, so it skips what a request needs elsewhere: no ORM session, no pool
+checkout and reset, no statement compilation. The writer keeps its own connections (one per commit in flight)
+and writes a `storage.Batch` in one transaction: COPY for the rows that are only added (event log, outbox,
+quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` for those that are added to (definitions seen,
+violation counters). The tables and their meaning are those of `storage.store`, which does the same through
+SQLAlchemy on SQLite; the tests run both.
+
+Errors keep the meaning they have elsewhere: a row the database refuses raises SQLAlchemy's `IntegrityError`,
+and a connection that cannot be opened or breaks raises `WriterUnavailable` (a `ConnectionError`, answered 503).
+A connection that is not known to be sound is never reused.
+"""
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import orjson
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from eventschema.capture.storage import Batch, Work
+from eventschema.events.repository import LOG_COLUMNS
+from eventschema.ids import uuid7
+from eventschema.models import EventDefinition, EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
+
+logger = logging.getLogger("eventschema.capture")
+
+APPLICATION_NAME = "eventschema capture"
+
+OUTBOX_COLUMNS = ["project_id", "token", "payload", "attempts", "next_attempt_at"]
+QUARANTINE_COLUMNS = [
+    "id", "project_id", "event", "distinct_id", "properties", "fields", "violations", "reasons", "received_at",
+]  # fmt: skip
+
+# Rows are sorted by their keys in both statements, so that concurrent writers lock them in the same order.
+TOUCH_DEFINITIONS = f"""
+INSERT INTO {EventDefinition.__tablename__}
+    (id, project_id, name, description, enforcement_mode, flag_unexpected, created_at, last_seen_at)
+SELECT id, project_id, name, '', 'allow', false, seen_at, seen_at
+FROM unnest($1::uuid[], $2::integer[], $3::text[], $4::timestamptz[]) AS seen (id, project_id, name, seen_at)
+ON CONFLICT (project_id, name) DO UPDATE SET last_seen_at = excluded.last_seen_at
+"""
+ADD_VIOLATION_COUNTS = f"""
+INSERT INTO {ViolationCount.__tablename__} AS counter (project_id, hour, event, property, reason, count)
+SELECT * FROM unnest($1::integer[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+ON CONFLICT (project_id, hour, event, property, reason) DO UPDATE SET count = counter.count + excluded.count
+"""
+
+# What says that the connection, not the statement, failed.
+CONNECTION_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+
+
+class WriterUnavailable(ConnectionError):
+    """PostgreSQL could not be reached, or the connection broke during the write."""
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+class PostgresWriter:
+    def __init__(self, engine: AsyncEngine, upstream: bool) -> None:
+        self._connect_args, self._connect_kwargs = engine.dialect.create_connect_args(engine.url)
+        # Named, so that operators (and tests) can tell them apart in pg_stat_activity.
+        server_settings = {"application_name": APPLICATION_NAME, **self._connect_kwargs.get("server_settings", {})}
+        self._connect_kwargs = {**self._connect_kwargs, "server_settings": server_settings}
+        self._upstream = upstream
+        self._idle: list[asyncpg.Connection] = []
+
+    async def write(self, works: Sequence[Work]) -> None:
+        """Write the works in one transaction; nothing of them is written if this raises."""
+        batch = Batch.of(works)
+        connection, transaction = await self._begin()
+        try:
+            await self._statements(connection, batch)
+            await transaction.commit()
+        except BaseException as exc:
+            # A failed statement leaves the transaction to roll back; anything else leaves the connection in an
+            # unknown state, and it is dropped.
+            if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
+                try:
+                    await transaction.rollback()
+                except Exception:
+                    connection.terminate()
+                else:
+                    self._idle.append(connection)
+            else:
+                connection.terminate()
+            if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+                raise IntegrityError("capture write", None, exc) from exc
+            if isinstance(exc, CONNECTION_ERRORS):
+                raise WriterUnavailable(f"PostgreSQL connection lost during a capture write: {exc}") from exc
+            raise
+        self._idle.append(connection)
+
+    @property
+    def idle(self) -> int:
+        """Connections kept for the next writes."""
+        return len(self._idle)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            try:
+                await connection.close(timeout=5)
+            except Exception:
+                connection.terminate()
+
+    async def _begin(self) -> tuple[asyncpg.Connection, Any]:
+        """A connection in a new transaction. An idle connection that turns out to be dead (the server restarted
+        meanwhile) is replaced: nothing was sent on it yet."""
+        while self._idle:
+            connection = self._idle.pop()
+            if connection.is_closed():
+                continue
+            transaction = connection.transaction()
+            try:
+                await transaction.start()
+            except Exception as exc:
+                # BEGIN fails only on a connection that no longer works (asyncpg may say so in several ways).
+                logger.info("dropping a capture connection that no longer works: %r", exc)
+                connection.terminate()
+                continue
+            return connection, transaction
+        try:
+            connection = await asyncpg.connect(*self._connect_args, **self._connect_kwargs)
+            transaction = connection.transaction()
+            await transaction.start()
+        except CONNECTION_ERRORS as exc:
+            raise WriterUnavailable(f"cannot connect to PostgreSQL for a capture write: {exc}") from exc
+        return connection, transaction
+
+    async def _statements(self, connection: asyncpg.Connection, batch: Batch) -> None:
+        if batch.seen:
+            seen = sorted(batch.seen.items())
+            ids = [uuid7() for _ in seen]
+            projects = [project_id for (project_id, _), _ in seen]
+            names = [name for (_, name), _ in seen]
+            await connection.execute(TOUCH_DEFINITIONS, ids, projects, names, [seen_at for _, seen_at in seen])
+        if self._upstream:
+            await _copy(connection, OutboxEvent.__tablename__, OUTBOX_COLUMNS, _outbox_rows(batch))
+        else:
+            await _copy(connection, EventLogEntry.__tablename__, LOG_COLUMNS, _log_rows(batch))
+        await _copy(connection, QuarantinedEvent.__tablename__, QUARANTINE_COLUMNS, _quarantine_rows(batch))
+        if batch.counts:
+            counts = sorted(batch.counts.items())
+            columns: list[list[Any]] = [[key[i] for key, _ in counts] for i in range(5)]
+            await connection.execute(ADD_VIOLATION_COUNTS, *columns, [n for _, n in counts])
+
+
+async def _copy(connection: asyncpg.Connection, table: str, columns: list[str], records: list[tuple[Any, ...]]) -> None:
+    if records:
+        await connection.copy_records_to_table(table, records=records, columns=columns)
+
+
+def _log_rows(batch: Batch) -> list[tuple[Any, ...]]:
+    return [
+        (d.project_id, event.event, event.distinct_id, _json(event.properties), event.timestamp, d.received_at)
+        for d in batch.deliveries
+        for event in d.accepted
+    ]
+
+
+def _outbox_rows(batch: Batch) -> list[tuple[Any, ...]]:
+    return [
+        (d.project_id, d.token, _json(event.raw), 0, d.received_at) for d in batch.deliveries for event in d.accepted
+    ]
+
+
+def _quarantine_rows(batch: Batch) -> list[tuple[Any, ...]]:
+    # Ids made in the same millisecond are not ordered by themselves; lists order a request's events by id.
+    ids = sorted(uuid7() for _ in batch.rejected)
+    return [
+        (event_id, project_id, item.event, item.distinct_id, _json(item.properties), _json(item.fields),
+         _json(item.violations), item.reasons, received_at)
+        for event_id, (project_id, received_at, item) in zip(ids, batch.rejected, strict=True)
+    ]  # fmt: skip

@@ -1,0 +1,153 @@
+"""The capture write path on PostgreSQL: every table in one transaction, connections kept and replaced when they
+die, errors with the meaning they have elsewhere."""
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from eventschema.capture.postgres import APPLICATION_NAME, PostgresWriter, WriterUnavailable
+from eventschema.capture.storage import Work
+from eventschema.capture.triage import triage
+from eventschema.db import Database
+from eventschema.enforcement.cache import PlanCache
+from eventschema.models import EventDefinition, EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount, utcnow
+from tests.enforcement.helpers import define, event
+from tests.factories import Account
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+INCOMPLETE = {"plan": "pro"}  # "signed up" requires plan and seats
+COMPLETE = {"plan": "pro", "seats": 3}
+
+
+async def _work(db: Database, project_id: int, events: list[dict]) -> Work:
+    async with db.session(write=False) as session:
+        plan = await PlanCache().get(session, project_id)
+    received_at = utcnow()
+    result = triage(plan, events, received_at)
+    return Work(project_id, "phc_x", received_at, result, sorted(result.names))
+
+
+async def _count(db: Database, model: type) -> int:
+    async with db.session(write=False) as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def _writer_backends(db: Database) -> int:
+    async with db.engine.connect() as connection:
+        query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+        return (await connection.execute(query, {"name": APPLICATION_NAME})).scalar_one()
+
+
+async def test_writes_every_table_in_one_transaction(client, db: Database, account: Account) -> None:
+    await define(client, account, "signed up", mode="reject")
+    await define(client, account, "page viewed", mode="warn", group="page")
+    events = [
+        event("signed up", **COMPLETE),
+        event("signed up", **INCOMPLETE),
+        event("page viewed", **INCOMPLETE),
+        event("never defined"),
+    ]
+    writer = PostgresWriter(db.engine, upstream=False)
+    try:
+        await writer.write([await _work(db, account.project_id, events)])
+    finally:
+        await writer.close()
+
+    async with db.session(write=False) as session:
+        logged = (await session.execute(select(EventLogEntry.event).order_by(EventLogEntry.id))).scalars().all()
+        held = (await session.execute(select(QuarantinedEvent))).scalars().all()
+        counts = (await session.execute(select(ViolationCount.event, ViolationCount.count))).all()
+        definitions = (await session.execute(select(EventDefinition.name, EventDefinition.last_seen_at))).all()
+    assert logged == ["signed up", "page viewed", "never defined"]
+    assert [(h.event, h.properties, h.reasons) for h in held] == [("signed up", INCOMPLETE, "missing_required")]
+    assert sorted(counts) == [("page viewed", 1), ("signed up", 1)]
+    assert {name for name, _ in definitions} == {"signed up", "page viewed", "never defined"}
+    assert all(seen is not None for _, seen in definitions)
+
+
+async def test_counters_add_up_across_writes(client, db: Database, account: Account) -> None:
+    await define(client, account, "signed up", mode="warn")
+    writer = PostgresWriter(db.engine, upstream=False)
+    try:
+        for _ in range(3):
+            await writer.write([await _work(db, account.project_id, [event("signed up", **INCOMPLETE)] * 2)])
+    finally:
+        await writer.close()
+
+    async with db.session(write=False) as session:
+        assert (await session.execute(select(ViolationCount.count))).scalars().all() == [6]
+
+
+async def test_with_an_upstream_accepted_events_go_to_the_outbox(db: Database, account: Account) -> None:
+    writer = PostgresWriter(db.engine, upstream=True)
+    try:
+        await writer.write([await _work(db, account.project_id, [event("a"), event("b")])])
+    finally:
+        await writer.close()
+
+    async with db.session(write=False) as session:
+        payloads = (await session.execute(select(OutboxEvent.payload).order_by(OutboxEvent.id))).scalars().all()
+    assert [payload["event"] for payload in payloads] == ["a", "b"]
+    assert await _count(db, EventLogEntry) == 0
+
+
+async def test_a_refused_row_fails_the_whole_write_and_the_connection_is_kept(db: Database, account: Account) -> None:
+    writer = PostgresWriter(db.engine, upstream=False)
+    try:
+        good = await _work(db, account.project_id, [event("good")])
+        orphan = await _work(db, account.project_id, [event("orphan")])
+        orphan.project_id += 1000  # no such project
+
+        with pytest.raises(IntegrityError):
+            await writer.write([good, orphan])
+        assert await _count(db, EventLogEntry) == 0
+        assert writer.idle == 1
+
+        await writer.write([good])
+        assert await _count(db, EventLogEntry) == 1
+    finally:
+        await writer.close()
+
+
+async def test_a_connection_that_died_while_idle_is_replaced(db: Database, account: Account) -> None:
+    writer = PostgresWriter(db.engine, upstream=False)
+    try:
+        await writer.write([await _work(db, account.project_id, [event("before")])])
+        assert (writer.idle, await _writer_backends(db)) == (1, 1)
+        async with db.engine.connect() as connection:
+            await connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": APPLICATION_NAME},
+            )
+
+        await writer.write([await _work(db, account.project_id, [event("after")])])
+
+        assert await _count(db, EventLogEntry) == 2
+        assert writer.idle == 1
+    finally:
+        await writer.close()
+
+
+async def test_close_ends_its_connections(db: Database, account: Account) -> None:
+    writer = PostgresWriter(db.engine, upstream=False)
+    await writer.write([await _work(db, account.project_id, [event("e")])])
+    assert await _writer_backends(db) == 1
+
+    await writer.close()
+
+    assert writer.idle == 0
+    assert await _writer_backends(db) == 0
+
+
+async def test_an_unreachable_database_is_unavailable(db: Database, account: Account) -> None:
+    unreachable = Database(db.engine.url.set(port=1).render_as_string(hide_password=False).replace("+asyncpg", ""))
+    writer = PostgresWriter(unreachable.engine, upstream=False)
+    try:
+        with pytest.raises(WriterUnavailable) as raised:
+            await writer.write([await _work(db, account.project_id, [event("e")])])
+    finally:
+        await writer.close()
+        await unreachable.dispose()
+    # A ConnectionError: the app answers it with 503, as for any database outage.
+    assert isinstance(raised.value, ConnectionError)

@@ -24,6 +24,7 @@ from eventschema.db import Database
 from eventschema.migrate import upgrade
 from eventschema.models import Base
 from eventschema.settings import Settings
+from tests.app.helpers import app_client
 from tests.factories import Account, StatementCounter, make_account
 
 BACKENDS = [b.strip() for b in os.environ.get("EVENTSCHEMA_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
@@ -129,9 +130,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, database=db)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with app_client(create_app(settings, database=db)) as http:
         yield http
 
 

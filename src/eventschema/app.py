@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventschema import __version__, errors, openapi
 from eventschema.auth.ratelimit import RateLimiter
 from eventschema.background import start_background_tasks
-from eventschema.capture import router as capture_routes
+from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.codegen.router import router as codegen_router
 from eventschema.db import Database
@@ -31,7 +31,7 @@ from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
 from eventschema.quarantine.router import router as quarantine_router
-from eventschema.rendering import JSONResponse
+from eventschema.rendering import JSONResponse, error_response
 from eventschema.settings import Settings, get_settings
 from eventschema.users.router import router as users_router
 
@@ -55,39 +55,35 @@ class OptionalTrailingSlash:
         await self.app(scope, receive, send)
 
 
-def _error_response(error: errors.APIError) -> Response:
-    return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
-
-
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.APIError)
     async def api_error(_request: Request, exc: errors.APIError) -> Response:
-        return _error_response(exc)
+        return error_response(exc)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
-            return _error_response(errors.MethodNotAllowed(request.method))
+            return error_response(errors.MethodNotAllowed(request.method))
         if exc.status_code == 404:
-            return _error_response(errors.NotFound())
+            return error_response(errors.NotFound())
         error = errors.APIError(str(exc.detail))
         error.status_code = exc.status_code
         error.type = "invalid_request" if exc.status_code < 500 else "server_error"
-        return _error_response(error)
+        return error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def request_validation_error(_request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0]
         attr = "__".join(str(part) for part in first["loc"][1:]) or None
-        return _error_response(errors.ValidationError(str(first["msg"]), attr=attr))
+        return error_response(errors.ValidationError(str(first["msg"]), attr=attr))
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> Response:
         if isinstance(exc, DATABASE_DOWN):
             logger.warning("database unavailable: %s", exc)
-            return _error_response(errors.ServiceUnavailable())
+            return error_response(errors.ServiceUnavailable())
         logger.exception("unhandled error", exc_info=exc)
-        return _error_response(errors.APIError())
+        return error_response(errors.APIError())
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -129,7 +125,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if settings.rate_limit_enabled
         else None
     )
-    capture_routes.install(app)
     for router in (
         projects_router,
         users_router,
@@ -157,4 +152,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     openapi.install(app)
     check_route_scopes(app, PUBLIC_PATHS)
     app.add_middleware(OptionalTrailingSlash)
+    # Outermost of the app's own middleware: capture requests skip the rest.
+    app.add_middleware(CaptureEndpoints)
     return app

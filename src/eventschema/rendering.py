@@ -6,6 +6,8 @@ from uuid import UUID
 import orjson
 from starlette.responses import Response
 
+from eventschema import errors
+
 JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
@@ -27,3 +29,8 @@ class JSONResponse(Response):
         if isinstance(content, bytes):
             return content
         return dumps(content)
+
+
+def error_response(error: errors.APIError) -> Response:
+    """An error in PostHog's shape, with its status code and headers."""
+    return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)

@@ -31,10 +31,14 @@ NOT_AUTHENTICATED = error("authentication_error", "not_authenticated", "Authenti
 
 @asynccontextmanager
 async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """A client for an app a test built itself (the `client` fixture builds the default one)."""
+    """A client for an app a test built itself (the `client` fixture builds the default one). The app's capture
+    connections are closed afterwards, as its lifespan would."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield http
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+    finally:
+        await app.state.gateway.close()
 
 
 async def foreign_project(database: Database, name: str = "Foreign") -> int:

@@ -13,6 +13,7 @@ from eventschema.db import Database
 from eventschema.ids import random_base62, uuid7
 from eventschema.models import EventDefinition, EventSchema, Organization, Project, Property, PropertyGroup, utcnow
 from eventschema.settings import Settings
+from tests.app.helpers import app_client
 from tests.factories import (  # noqa: F401 (the shapes are re-exported for the tests of this folder)
     EVENT_SCHEMA_KEYS,
     GROUP_KEYS,
@@ -117,8 +118,7 @@ async def foreign_project(database: Database) -> int:
 @asynccontextmanager
 async def fresh_client(database: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A client on a new app instance: same database, empty in-process caches."""
-    transport = httpx.ASGITransport(app=create_app(settings, database=database), raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with app_client(create_app(settings, database=database)) as http:
         yield http
 
 

@@ -33,7 +33,7 @@ def invalid(detail: str, attr: str | None = None) -> errors.ValidationError:
 
 def decode(body: bytes, content_type: str, content_encoding: str, compression: str | None, limit: int) -> Payload:
     if len(body) > limit:
-        raise _too_large(limit)
+        raise too_large(limit)
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == FORM_TYPE or body.startswith(b"data="):
         body, compression = _form_data(body, compression)
@@ -66,13 +66,13 @@ def _gunzip(body: bytes, limit: int) -> bytes:
     except zlib.error as exc:
         raise invalid(f"The body is not valid gzip: {exc}") from exc
     if len(data) > limit or decompressor.unconsumed_tail:
-        raise _too_large(limit)
+        raise too_large(limit)
     if not decompressor.eof:
         raise invalid("The gzip body is truncated.")
     return data
 
 
-def _too_large(limit: int) -> errors.ValidationError:
+def too_large(limit: int) -> errors.ValidationError:
     return errors.ValidationError(f"The payload exceeds {limit} bytes.", code="payload_too_large")
 
 

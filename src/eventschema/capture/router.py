@@ -4,36 +4,82 @@ They are public (the project API key in the body authenticates), so they live ou
 scope. The answer is PostHog's `{"status": 1}` whatever the events' fate, so SDKs never retry a rejection;
 only a payload that cannot be read is refused (400), or one without a valid project API key (401).
 
-Plain Starlette routes, ahead of the API's: this is the hot path, and it needs none of FastAPI's dependency
-resolution; errors raised here reach the app's error handlers all the same.
+This is the hot path, so it is served by an ASGI middleware in front of the routing: it needs none of the
+framework's routing, dependency resolution or request objects. API errors are answered here in the API's
+shape; any other exception goes on to the app's server-error handler (500, or 503 when the database is down),
+as it would from a route.
 """
 
-from fastapi import FastAPI
-from starlette.requests import Request
-from starlette.responses import Response
+from urllib.parse import parse_qs
 
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from eventschema import errors
 from eventschema.capture import service
-from eventschema.capture.decoding import decode
+from eventschema.capture.decoding import decode, too_large
 from eventschema.capture.service import Gateway
+from eventschema.rendering import error_response
 
 CAPTURE_PATHS = ("/e/", "/i/v0/e/", "/capture/", "/batch/", "/track/")
-ACCEPTED = b'{"status":1}'
+# With or without the trailing slash, as every route of the app.
+_SERVED = frozenset(CAPTURE_PATHS) | frozenset(path.rstrip("/") for path in CAPTURE_PATHS)
+ACCEPTED = Response(b'{"status":1}', media_type="application/json")
 
 
-async def capture(request: Request) -> Response:
-    gateway: Gateway = request.app.state.gateway
-    headers = request.headers
+class ClientGone(Exception):
+    """The client disconnected before its request body arrived."""
+
+
+class CaptureEndpoints:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in _SERVED:
+            await self.app(scope, receive, send)
+            return
+        try:
+            response = await _capture(scope, receive)
+        except errors.APIError as error:
+            response = error_response(error)
+        except ClientGone:
+            return
+        await response(scope, receive, send)
+
+
+async def _capture(scope: Scope, receive: Receive) -> Response:
+    if scope["method"] != "POST":
+        raise errors.MethodNotAllowed(scope["method"])
+    app = scope["app"]
+    gateway: Gateway = app.state.gateway
+    limit = gateway.settings.capture_max_payload_bytes
+    headers = dict(scope["headers"])
+    query = scope["query_string"]
+    compression = parse_qs(query.decode("latin-1")).get("compression", [None])[0] if query else None
     payload = decode(
-        await request.body(),
-        headers.get("content-type", ""),
-        headers.get("content-encoding", ""),
-        request.query_params.get("compression"),
-        gateway.settings.capture_max_payload_bytes,
+        await _body(receive, limit),
+        headers.get(b"content-type", b"").decode("latin-1"),
+        headers.get(b"content-encoding", b"").decode("latin-1"),
+        compression,
+        limit,
     )
-    await service.ingest(request.app.state.database, gateway, payload)
-    return Response(ACCEPTED, media_type="application/json")
+    await service.ingest(app.state.database, gateway, payload)
+    return ACCEPTED
 
 
-def install(app: FastAPI) -> None:
-    for path in CAPTURE_PATHS:
-        app.add_route(path, capture, methods=["POST"], include_in_schema=False)
+async def _body(receive: Receive, limit: int) -> bytes:
+    """The whole request body; refused as soon as it is longer than `limit`."""
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)

@@ -1,4 +1,5 @@
-"""The tasks each server process runs beside requests: the schema change listener and the upstream forwarder."""
+"""The tasks each server process runs beside requests: the schema change listener, the upstream forwarder and
+retention."""
 
 import asyncio
 import contextlib
@@ -8,6 +9,7 @@ from typing import Any
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.listener import SchemaListener
+from eventschema.retention import service as retention
 from eventschema.settings import Settings
 from eventschema.upstream.forwarder import Forwarder
 
@@ -15,8 +17,9 @@ from eventschema.upstream.forwarder import Forwarder
 @contextlib.asynccontextmanager
 async def start_background_tasks(database: Database, settings: Settings, plans: PlanCache) -> AsyncIterator[None]:
     """Listen for schema changes on PostgreSQL (on SQLite, caches compare schema versions instead), and forward
-    the outbox when an upstream is configured. The tasks are cancelled when the app stops."""
-    work: list[Coroutine[Any, Any, None]] = []
+    the outbox when an upstream is configured, and delete what is past its retention. The tasks are cancelled when
+    the app stops."""
+    work: list[Coroutine[Any, Any, None]] = [retention.run(database, settings)]
     if database.dialect == "postgresql":
         work.append(SchemaListener(database.engine, plans).run())
     if settings.upstream_url:

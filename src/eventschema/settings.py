@@ -43,6 +43,16 @@ class Settings(BaseSettings):
         default=300.0, gt=0, description="Longest wait between retries while the upstream fails."
     )
 
+    event_log_retention_days: int | None = Field(
+        default=None, ge=1, description="Delete event log entries received longer ago than this; unset: keep them."
+    )
+    quarantine_retention_days: int | None = Field(
+        default=None, ge=1, description="Delete quarantined events received longer ago than this; unset: keep them."
+    )
+    retention_interval_seconds: float = Field(
+        default=600.0, gt=0, description="How often each process deletes what is past its retention."
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,0 +1,120 @@
+"""Retention: old violation counters always go, old events only where a retention is set; deletes run project by
+project in chunks; the background task prunes every interval and survives a failed round."""
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from eventschema.db import Database
+from eventschema.models import EventLogEntry, QuarantinedEvent, ViolationCount, utcnow
+from eventschema.retention import repository, service
+from tests.app.helpers import app_settings
+from tests.factories import Account, make_account
+
+NOW = datetime(2026, 11, 27, 12, 30, tzinfo=utcnow().tzinfo)
+
+
+async def _add(db: Database, project_id: int, received_at: datetime, event: str = "e") -> None:
+    async with db.session(write=True) as session:
+        session.add(EventLogEntry(
+            project_id=project_id, event=event, distinct_id="u", properties={}, timestamp=received_at,
+            received_at=received_at,
+        ))  # fmt: skip
+        session.add(QuarantinedEvent(
+            project_id=project_id, event=event, distinct_id="u", properties={}, fields={}, violations=[],
+            reasons="missing_required", received_at=received_at,
+        ))  # fmt: skip
+        hour = received_at.replace(minute=0, second=0, microsecond=0)
+        session.add(ViolationCount(
+            project_id=project_id, hour=hour, event=event, property="p", reason="missing_required", count=1,
+        ))  # fmt: skip
+        await session.commit()
+
+
+async def _events(db: Database, model: type[EventLogEntry] | type[QuarantinedEvent]) -> list[str]:
+    async with db.session(write=False) as session:
+        return sorted((await session.execute(select(model.event))).scalars())
+
+
+async def _counters(db: Database) -> list[str]:
+    async with db.session(write=False) as session:
+        return sorted((await session.execute(select(ViolationCount.event))).scalars())
+
+
+async def test_counters_past_the_counted_window_go_and_events_stay_by_default(db: Database, account: Account) -> None:
+    await _add(db, account.project_id, NOW - timedelta(minutes=5), "now")
+    await _add(db, account.project_id, NOW - timedelta(hours=23), "yesterday")
+    await _add(db, account.project_id, NOW - timedelta(hours=25), "older")
+    await _add(db, account.project_id, NOW - timedelta(days=400), "ancient")
+
+    pruned = await service.prune(db, app_settings(), now=NOW)
+
+    # The violations API counts the current hour and the 23 before it; a counter of 24 h ago is kept.
+    assert await _counters(db) == ["now", "yesterday"]
+    assert pruned == service.Pruned(events=0, quarantined=0, counters=2)
+    assert await _events(db, EventLogEntry) == ["ancient", "now", "older", "yesterday"]
+    assert await _events(db, QuarantinedEvent) == ["ancient", "now", "older", "yesterday"]
+
+
+async def test_event_log_and_quarantine_retentions_apply_separately(db: Database, account: Account) -> None:
+    await _add(db, account.project_id, NOW - timedelta(days=2), "recent")
+    await _add(db, account.project_id, NOW - timedelta(days=8), "old")
+    await _add(db, account.project_id, NOW - timedelta(days=40), "older")
+
+    pruned = await service.prune(db, app_settings(event_log_retention_days=7, quarantine_retention_days=30), now=NOW)
+
+    assert await _events(db, EventLogEntry) == ["recent"]
+    assert await _events(db, QuarantinedEvent) == ["old", "recent"]
+    assert (pruned.events, pruned.quarantined) == (2, 1)
+
+
+async def test_every_project_is_pruned_in_chunks(
+    db: Database, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository, "CHUNK", 2)
+    other = await make_account(db, email="other@example.com", project="Other")
+    for project_id in (account.project_id, other.project_id):
+        for days in range(10, 15):
+            await _add(db, project_id, NOW - timedelta(days=days), f"old-{project_id}")
+        await _add(db, project_id, NOW - timedelta(hours=1), f"new-{project_id}")
+
+    pruned = await service.prune(db, app_settings(event_log_retention_days=1, quarantine_retention_days=1), now=NOW)
+
+    kept = sorted([f"new-{account.project_id}", f"new-{other.project_id}"])
+    assert await _events(db, EventLogEntry) == kept
+    assert await _events(db, QuarantinedEvent) == kept
+    assert pruned == service.Pruned(events=10, quarantined=10, counters=10)
+
+
+async def test_the_background_task_prunes_every_interval_and_survives_a_failure(
+    db: Database, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rounds: list[str] = []
+    real_prune = service.prune
+
+    async def flaky_prune(database: Database, settings, now=None) -> service.Pruned:
+        if not rounds:
+            rounds.append("failed")
+            raise RuntimeError("database hiccup")
+        rounds.append("pruned")
+        return await real_prune(database, settings, now)
+
+    monkeypatch.setattr(service, "prune", flaky_prune)
+    await _add(db, account.project_id, utcnow() - timedelta(days=3), "old")
+    task = asyncio.create_task(
+        service.run(db, app_settings(event_log_retention_days=1, retention_interval_seconds=0.01))
+    )
+    try:
+        for _ in range(500):
+            if await _events(db, EventLogEntry) == []:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    assert rounds[:2] == ["failed", "pruned"]
+    assert await _events(db, EventLogEntry) == []

@@ -9,6 +9,7 @@ import uvicorn
 from sqlalchemy import func, select
 
 from eventschema.cli.common import DatabaseURLOption, database_url, migrated
+from eventschema.cli.workers import APP, SERVER_OPTIONS, Supervisor, claim_port
 from eventschema.db import Database
 from eventschema.models import PersonalAPIKey
 from eventschema.settings import get_settings
@@ -42,15 +43,15 @@ def serve(
     get_settings.cache_clear()
     if asyncio.run(_key_count(target)) == 0:
         typer.echo("No API keys yet. Create a first one with:  eventschema bootstrap", err=True)
+    if workers == 1:
+        _announce(host, port, workers)
+        uvicorn.run(APP, host=host, port=port, workers=1, **SERVER_OPTIONS)
+        return
+    sockets = claim_port(host, port, workers)
+    _announce(host, sockets[0].getsockname()[1], workers)
+    if Supervisor(sockets).run() != 0:
+        raise typer.Exit(1)
+
+
+def _announce(host: str, port: int, workers: int) -> None:
     typer.echo(f"eventschema serving on http://{host}:{port} (workers={workers})", err=True)
-    uvicorn.run(
-        "eventschema.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=False,
-        access_log=False,
-        log_level="warning",
-    )

@@ -3,17 +3,19 @@ fails alone; the queue is bounded."""
 
 import asyncio
 from collections.abc import Sequence
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from eventschema.capture import postgres
 from eventschema.capture.committer import Committer
-from eventschema.capture.storage import Work
+from eventschema.capture.storage import UnknownProject, Work
 from eventschema.capture.triage import triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.models import EventLogEntry, utcnow
+from eventschema.quarantine import repository as quarantine_repository
 from tests.app.helpers import app_settings
 from tests.enforcement.helpers import define, event
 from tests.factories import Account
@@ -64,24 +66,36 @@ async def test_a_failing_request_fails_alone(db: Database, account: Account) -> 
     results = await asyncio.gather(committer.submit(db, good), committer.submit(db, orphan), return_exceptions=True)
 
     assert results[0] is None
-    assert isinstance(results[1], IntegrityError)
+    assert isinstance(results[1], UnknownProject)
+    assert results[1].missing == {account.project_id + 1000}
     assert await _logged_names(db) == ["good"]
 
 
-async def test_a_failed_commit_leaves_nothing_behind(client, db: Database, account: Account) -> None:
-    # The orphan's quarantined event is written after the good request's events: the merged commit fails
-    # there, and must take the good events with it, or they would be written twice when retried alone.
+async def test_a_failed_commit_leaves_nothing_behind(
+    client, db: Database, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second request's quarantined event is written after both requests' accepted events: the merged commit
+    # fails there, and must take the good events with it, or they would be written twice when retried alone.
     await define(client, account, "signed up", mode="reject")
     committer = Committer(app_settings())
     good = await _work(db, account.project_id, account.project_id, ["good", "good"])
-    orphan = await _work(db, account.project_id + 1000, account.project_id, ["signed up"])
-    assert (len(orphan.triage.rejected), orphan.due) == (1, ["signed up"])
-    orphan.due = []
+    bad = await _work(db, account.project_id, account.project_id, ["also good", "signed up"])
+    assert len(bad.triage.rejected) == 1
+    refused = RuntimeError("the database refused the quarantined event")
 
-    results = await asyncio.gather(committer.submit(db, good), committer.submit(db, orphan), return_exceptions=True)
+    def refuse(*_args: object, **_kwargs: object) -> NoReturn:
+        raise refused
 
-    assert results[0] is None
-    assert isinstance(results[1], IntegrityError)
+    # Whichever path the back end writes through, its quarantine step fails.
+    monkeypatch.setattr(postgres, "_quarantine_rows", lambda batch: refuse() if batch.rejected else [])
+    real_add = quarantine_repository.add
+    monkeypatch.setattr(
+        quarantine_repository, "add", lambda session, rows: refuse() if rows else real_add(session, rows)
+    )
+
+    results = await asyncio.gather(committer.submit(db, good), committer.submit(db, bad), return_exceptions=True)
+
+    assert results == [None, refused]
     assert await _logged_names(db) == ["good", "good"]
 
 

@@ -5,12 +5,14 @@ import gzip
 
 import orjson
 import pytest
+from sqlalchemy import select, text
 
 from eventschema.app import create_app
 from eventschema.db import Database
+from eventschema.models import EventLogEntry
 from tests.app.helpers import app_client, app_settings, error
 from tests.enforcement.helpers import event, logged, project_token
-from tests.factories import Account
+from tests.factories import Account, make_account
 
 MISSING_TOKEN = error(
     "authentication_error",
@@ -111,3 +113,47 @@ async def test_other_verbs_are_405(client) -> None:
         response = await client.get(path)
         assert response.status_code == 405
         assert response.json() == error("invalid_request", "method_not_allowed", 'Method "GET" not allowed.')
+
+
+async def test_a_project_deleted_behind_the_cache_s_back_is_401_and_nothing_is_stored(
+    client, db: Database, account: Account
+) -> None:
+    token = await project_token(client, account)
+    first = await client.post("/batch/", content=orjson.dumps({"api_key": token, "batch": [event("first")]}))
+    assert first.status_code == 200  # the key is now cached by this process
+    other = await make_account(db, email="other@example.com", project="Other")
+    async with db.engine.begin() as connection:
+        # As an operator would, by hand: no notification reaches the process's caches.
+        await connection.execute(text("DELETE FROM projects WHERE id = :id"), {"id": account.project_id})
+
+    second = await client.post("/batch/", content=orjson.dumps({"api_key": token, "batch": [event("second")]}))
+
+    assert second.status_code == 401
+    assert second.json() == INVALID_TOKEN
+    async with db.session(write=False) as session:
+        kept = (await session.execute(select(EventLogEntry.event, EventLogEntry.project_id))).all()
+    assert kept == [("first", account.project_id)]
+    assert other.project_id != account.project_id
+
+
+async def test_a_project_deleted_during_the_request_is_401(db: Database, account: Account) -> None:
+    # Deleted after its plan was read and before the commit: the commit finds the project gone.
+    app = create_app(app_settings(), database=db)
+    plans = app.state.gateway.plans
+    read_plan = plans.get
+
+    async def read_then_delete(session, project_id: int):
+        plan = await read_plan(session, project_id)
+        async with db.engine.begin() as connection:
+            await connection.execute(text("DELETE FROM projects WHERE id = :id"), {"id": project_id})
+        return plan
+
+    async with app_client(app) as client:
+        token = await project_token(client, account)
+        plans.get = read_then_delete
+        response = await client.post("/batch/", content=orjson.dumps({"api_key": token, "batch": [event("lost")]}))
+
+    assert response.status_code == 401
+    assert response.json() == INVALID_TOKEN
+    async with db.session(write=False) as session:
+        assert (await session.execute(select(EventLogEntry.event))).scalars().all() == []

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from eventschema.capture import postgres
 from eventschema.capture.postgres import APPLICATION_NAME, PostgresWriter, WriterUnavailable
-from eventschema.capture.storage import Work
+from eventschema.capture.storage import UnknownProject, Work
 from eventschema.capture.triage import triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
@@ -93,20 +94,41 @@ async def test_with_an_upstream_accepted_events_go_to_the_outbox(db: Database, a
     assert await _count(db, EventLogEntry) == 0
 
 
-async def test_a_refused_row_fails_the_whole_write_and_the_connection_is_kept(db: Database, account: Account) -> None:
+async def test_works_of_a_deleted_project_are_refused_and_the_connection_is_kept(
+    db: Database, account: Account
+) -> None:
     writer = PostgresWriter(db.engine, upstream=False)
     try:
         good = await _work(db, account.project_id, [event("good")])
         orphan = await _work(db, account.project_id, [event("orphan")])
         orphan.project_id += 1000  # no such project
 
-        with pytest.raises(IntegrityError):
+        with pytest.raises(UnknownProject) as raised:
             await writer.write([good, orphan])
+        assert raised.value.missing == {account.project_id + 1000}
         assert await _count(db, EventLogEntry) == 0
         assert writer.idle == 1
 
         await writer.write([good])
         assert await _count(db, EventLogEntry) == 1
+    finally:
+        await writer.close()
+
+
+async def test_a_refused_row_is_an_integrity_error_and_nothing_is_written(
+    client, db: Database, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await define(client, account, "signed up", mode="reject")
+    real_rows = postgres._quarantine_rows
+    # Two quarantined events with the same id: the primary key refuses the second.
+    monkeypatch.setattr(postgres, "_quarantine_rows", lambda batch: [real_rows(batch)[0]] * 2)
+    writer = PostgresWriter(db.engine, upstream=False)
+    try:
+        work = await _work(db, account.project_id, [event("accepted"), event("signed up", **INCOMPLETE)])
+        with pytest.raises(IntegrityError):
+            await writer.write([work])
+        assert (await _count(db, EventLogEntry), await _count(db, QuarantinedEvent)) == (0, 0)
+        assert writer.idle == 1
     finally:
         await writer.close()
 

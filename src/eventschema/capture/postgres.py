@@ -2,13 +2,15 @@
 
 Every capture commit goes through here, so it skips what a request needs elsewhere: no ORM session, no pool
 checkout and reset, no statement compilation. The writer keeps its own connections (one per commit in flight)
-and writes a `storage.Batch` in one transaction: COPY for the rows that are only added (event log, outbox,
-quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` for those that are added to (definitions seen,
-violation counters). The tables and their meaning are those of `storage.store`, which does the same through
-SQLAlchemy on SQLite; the tests run both.
+and writes a `storage.Batch` in one transaction: its projects locked first, then COPY for the rows that are only
+added (event log, outbox, quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` for those that are
+added to (definitions seen, violation counters). The tables and their meaning are those of `storage.store`, which
+does the same through SQLAlchemy on SQLite; the tests run both.
 
-Errors keep the meaning they have elsewhere: a row the database refuses raises SQLAlchemy's `IntegrityError`,
-and a connection that cannot be opened or breaks raises `WriterUnavailable` (a `ConnectionError`, answered 503).
+Errors keep the meaning they have elsewhere: works for a project that no longer exists raise
+`storage.UnknownProject` (checked first, with the projects locked), a row the database refuses raises
+SQLAlchemy's `IntegrityError`, and a connection that cannot be opened or breaks raises `WriterUnavailable` (a
+`ConnectionError`, answered 503).
 A connection that is not known to be sound is never reused.
 """
 
@@ -21,10 +23,17 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from eventschema.capture.storage import Batch, Work
+from eventschema.capture.storage import Batch, UnknownProject, Work
 from eventschema.events.repository import LOG_COLUMNS
 from eventschema.ids import uuid7
-from eventschema.models import EventDefinition, EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
+from eventschema.models import (
+    EventDefinition,
+    EventLogEntry,
+    OutboxEvent,
+    Project,
+    QuarantinedEvent,
+    ViolationCount,
+)
 
 logger = logging.getLogger("eventschema.capture")
 
@@ -35,6 +44,7 @@ QUARANTINE_COLUMNS = [
     "id", "project_id", "event", "distinct_id", "properties", "fields", "violations", "reasons", "received_at",
 ]  # fmt: skip
 
+LOCK_PROJECTS = f"SELECT id FROM {Project.__tablename__} WHERE id = ANY($1::integer[]) FOR KEY SHARE"
 # Rows are sorted by their keys in both statements, so that concurrent writers lock them in the same order.
 TOUCH_DEFINITIONS = f"""
 INSERT INTO {EventDefinition.__tablename__}
@@ -84,9 +94,9 @@ class PostgresWriter:
             await self._statements(connection, batch)
             await transaction.commit()
         except BaseException as exc:
-            # A failed statement leaves the transaction to roll back; anything else leaves the connection in an
-            # unknown state, and it is dropped.
-            if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
+            # A refused statement or project leaves the transaction to roll back; anything else leaves the
+            # connection in an unknown state, and it is dropped.
+            if isinstance(exc, asyncpg.PostgresError | UnknownProject) and not isinstance(exc, CONNECTION_ERRORS):
                 try:
                     await transaction.rollback()
                 except Exception:
@@ -140,6 +150,9 @@ class PostgresWriter:
         return connection, transaction
 
     async def _statements(self, connection: asyncpg.Connection, batch: Batch) -> None:
+        found = await connection.fetch(LOCK_PROJECTS, batch.projects)
+        if missing := set(batch.projects) - {row["id"] for row in found}:
+            raise UnknownProject(missing)
         if batch.seen:
             seen = sorted(batch.seen.items())
             ids = [uuid7() for _ in seen]

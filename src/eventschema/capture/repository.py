@@ -1,22 +1,31 @@
-"""SQL for capture: the project of a project API key, and the definitions of the events seen."""
+"""SQL for capture: the project of a project API key, locking projects, and the definitions of the events seen."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventschema.db import first_row
+from eventschema.db import first_row, rows
 from eventschema.enforcement.repository import upsert_statement
 from eventschema.ids import uuid7
 from eventschema.models import EventDefinition, Project
 
 _BY_TOKEN = select(Project.id).where(Project.api_token == bindparam("token"))
+_LOCK_PROJECTS = (
+    select(Project.id).where(Project.id.in_(bindparam("ids", expanding=True))).with_for_update(key_share=True)
+)
 
 
 async def project_for_token(session: AsyncSession, token: str) -> int | None:
     row = await first_row(session, _BY_TOKEN, token=token)
     return None if row is None else int(row.id)
+
+
+async def lock_projects(session: AsyncSession, ids: Sequence[int]) -> list[int]:
+    """Those of the projects that exist, locked against deletion until the transaction ends (SQLite: the
+    transaction's write lock already keeps them)."""
+    return [row.id for row in await rows(session, _LOCK_PROJECTS, ids=list(ids))]
 
 
 async def touch_definitions(session: AsyncSession, seen: Mapping[tuple[int, str], datetime]) -> None:

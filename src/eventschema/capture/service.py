@@ -11,7 +11,7 @@ from eventschema import errors
 from eventschema.capture.caches import SeenEvents, TokenCache
 from eventschema.capture.committer import Committer
 from eventschema.capture.decoding import Payload
-from eventschema.capture.storage import Work
+from eventschema.capture.storage import UnknownProject, Work
 from eventschema.capture.triage import triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
@@ -44,8 +44,20 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None
         project_id = await gateway.tokens.project_for(session, payload.token)
         if project_id is None:
             raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
-        plan = await gateway.plans.get(session, project_id)
+        try:
+            plan = await gateway.plans.get(session, project_id)
+        except errors.NotFound:
+            raise _project_gone(gateway, project_id) from None
     received_at = utcnow()
     result = triage(plan, payload.events, received_at)
     due = gateway.seen.due(project_id, result.names)
-    await gateway.committer.submit(database, Work(project_id, payload.token, received_at, result, due))
+    try:
+        await gateway.committer.submit(database, Work(project_id, payload.token, received_at, result, due))
+    except UnknownProject:
+        raise _project_gone(gateway, project_id) from None
+
+
+def _project_gone(gateway: Gateway, project_id: int) -> errors.APIError:
+    """The project was deleted since its key was looked up (and cached): the key is no longer valid."""
+    gateway.tokens.invalidate(project_id)
+    return errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")

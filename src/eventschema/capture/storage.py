@@ -25,6 +25,18 @@ from eventschema.settings import Settings
 CounterKey = tuple[int, datetime, str, str, str]
 
 
+class UnknownProject(LookupError):
+    """Some of the works are for projects that no longer exist (deleted after their API key was looked up).
+
+    The event log, quarantine and outbox have no foreign key to projects, so every commit checks its projects
+    first, and on PostgreSQL locks them (FOR KEY SHARE) until it commits, so that none can be deleted meanwhile.
+    """
+
+    def __init__(self, missing: set[int]) -> None:
+        super().__init__(f"no such project: {', '.join(map(str, sorted(missing)))}")
+        self.missing = missing
+
+
 @dataclass(slots=True)
 class Work:
     """What one capture request has to write."""
@@ -46,6 +58,7 @@ class Batch:
     """The rows that the work of several requests adds, table by table."""
 
     # (project id, event name) -> when it was seen.
+    projects: list[int]
     seen: dict[tuple[int, str], datetime]
     deliveries: list[Delivery]
     rejected: list[tuple[int, datetime, Rejected]]
@@ -59,6 +72,7 @@ class Batch:
             for (event, prop, reason), count in work.triage.counts.items():
                 counts[work.project_id, hour, event, prop, reason] += count
         return cls(
+            projects=sorted({work.project_id for work in works}),
             seen={(work.project_id, name): work.received_at for work in works for name in work.due},
             deliveries=[Delivery(w.project_id, w.token, w.received_at, w.triage.accepted) for w in works],
             rejected=[(work.project_id, work.received_at, item) for work in works for item in work.triage.rejected],
@@ -68,6 +82,8 @@ class Batch:
 
 async def store(session: AsyncSession, settings: Settings, works: Sequence[Work]) -> None:
     batch = Batch.of(works)
+    if missing := set(batch.projects) - set(await repository.lock_projects(session, batch.projects)):
+        raise UnknownProject(missing)
     await repository.touch_definitions(session, batch.seen)
     await deliver(session, settings, batch.deliveries)
     await quarantine_repository.add(session, batch.rejected)

@@ -2,7 +2,7 @@
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, as for the tests):
 
-    .venv/bin/python bench/gateway_bench.py [--seconds 20] [--connections 16] [--workers 2]
+    .venv/bin/python bench/gateway_bench.py [--seconds 20] [--connections 16] [--workers 2] [--invalid 0.1]
 
 What it does, all on this machine:
 1. recreates the database `eventschema_gateway_bench`, bootstraps a project and serves it with the production
@@ -13,7 +13,9 @@ What it does, all on this machine:
    properties each, `$`-properties included, about 550 bytes of JSON) over N keep-alive connections for the
    given time, after a warm-up, with raw asyncio sockets and pre-built requests so that the client costs little
    (its CPU use is reported);
-4. stops the server and checks that the event log holds exactly the events that were acknowledged;
+4. stops the server and checks that the event log holds exactly the events that were acknowledged; over the
+   measured time it also reads (from /proc) the CPU used by the server's processes and by PostgreSQL per batch,
+   and how busy the machine was with other processes, which tells a run on a shared machine from a clean one;
 5. as the baseline, writes the same rows straight into PostgreSQL for the same time with as many connections,
    the way the gateway writes them (asyncpg COPY, one transaction per 100 rows) but without HTTP, decoding or
    checks. The ratio of the two says what the gateway costs on top of the database; both are measured in the
@@ -88,8 +90,10 @@ def _value(kind: str, rng: random.Random) -> Any:
     }[kind]()
 
 
-def make_event(rng: random.Random) -> dict[str, Any]:
-    """One valid event with the properties posthog-python adds and those its schema declares."""
+def make_event(rng: random.Random, invalid: float = 0.0) -> dict[str, Any]:
+    """An event with the properties posthog-python adds and those its schema declares; with probability
+    `invalid`, an event of the tracking plan misses one of its required properties (warn: marked and counted,
+    reject: quarantined)."""
     name = rng.choice([*PLAN, *UNDEFINED_EVENTS])
     properties: dict[str, Any] = {
         "$lib": "posthog-python",
@@ -105,6 +109,9 @@ def make_event(rng: random.Random) -> dict[str, Any]:
         for prop, kind, required in GROUPS[group]:
             if required or rng.random() < 0.6:
                 properties[prop] = _value(kind, rng)
+    if name in PLAN and rng.random() < invalid:
+        required = [prop for group in PLAN[name][1] for prop, _kind, needed in GROUPS[group] if needed]
+        del properties[rng.choice(required)]
     return {
         "event": name,
         "distinct_id": f"user-{rng.randint(1, 50_000)}",
@@ -116,15 +123,13 @@ def make_event(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def build_requests(token: str, host: str, count: int) -> list[bytes]:
+def build_requests(token: str, host: str, count: int, invalid: float = 0.0) -> list[bytes]:
     """Complete HTTP/1.1 requests, each a gzip'd /batch/ of BATCH events."""
     rng = random.Random(42)
     built = []
     for _ in range(count):
-        body = gzip.compress(
-            orjson.dumps({"api_key": token, "batch": [make_event(rng) for _ in range(BATCH)], "sent_at": None}),
-            compresslevel=6,
-        )
+        batch = [make_event(rng, invalid) for _ in range(BATCH)]
+        body = gzip.compress(orjson.dumps({"api_key": token, "batch": batch, "sent_at": None}), compresslevel=6)
         head = (
             f"POST /batch/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"
@@ -156,8 +161,8 @@ async def _connection(port: int, requests: list[bytes], start: float, stop: floa
     writer.close()
 
 
-async def _load(port: int, token: str, seconds: float, connections: int) -> dict[str, Any]:
-    requests = build_requests(token, f"127.0.0.1:{port}", 64)
+async def _load(port: int, token: str, seconds: float, connections: int, invalid: float) -> dict[str, Any]:
+    requests = build_requests(token, f"127.0.0.1:{port}", 64, invalid)
     out: dict[str, Any] = {"acknowledged": 0, "failed": 0, "measured": 0, "latencies": []}
     loop = asyncio.get_running_loop()
     start = loop.time() + WARMUP_SECONDS
@@ -168,10 +173,10 @@ async def _load(port: int, token: str, seconds: float, connections: int) -> dict
     return out
 
 
-def client_main(port: int, token: str, seconds: float, connections: int) -> None:
+def client_main(port: int, token: str, seconds: float, connections: int, invalid: float) -> None:
     import uvloop
 
-    result = uvloop.run(_load(port, token, seconds, connections))
+    result = uvloop.run(_load(port, token, seconds, connections, invalid))
     sys.stdout.write(json.dumps(result))
 
 
@@ -219,6 +224,61 @@ async def _baseline(url: str, project_id: int, seconds: float, connections: int)
     began = time.monotonic()
     await asyncio.gather(*(insert_for(began + seconds) for _ in range(connections)))
     return inserted / (time.monotonic() - began)
+
+
+# --- where the CPU goes (Linux /proc) ---------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for child in map(int, children):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
+
+
+def _busy_seconds() -> float:
+    """CPU time spent by the whole machine (all cores), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def _postgres_pids() -> list[int]:
+    found = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found]
+
+
+class CpuWindow:
+    """CPU seconds used by the server's processes, PostgreSQL's and the whole machine over a window."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.start = self._read()
+
+    def _read(self) -> tuple[float, float, float, float]:
+        server = [self.server_pid, *_descendants(self.server_pid)]
+        return _cpu_seconds(server), _cpu_seconds(_postgres_pids()), _busy_seconds(), time.monotonic()
+
+    def close(self) -> dict[str, float]:
+        end = self._read()
+        server, postgres, busy, wall = (b - a for a, b in zip(self.start, end, strict=True))
+        return {"server": server, "postgres": postgres, "busy": busy, "wall": wall}
 
 
 # --- orchestration ----------------------------------------------------------------------------------------
@@ -294,10 +354,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured time, after a warm-up")
     parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--invalid", type=float, default=0.0, help="share of planned events that miss a required property (0-1)"
+    )
     parser.add_argument("--client", nargs=2, metavar=("PORT", "TOKEN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        client_main(int(args.client[0]), args.client[1], args.seconds, args.connections)
+        client_main(int(args.client[0]), args.client[1], args.seconds, args.connections, args.invalid)
         return
 
     executable = shutil.which("eventschema", path=str(Path(sys.executable).parent)) or "eventschema"
@@ -316,7 +379,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         _wait_healthy(base, server)
         _seed_plan(base, boot["api_key"], project["id"])
-        client = subprocess.run(
+        client = subprocess.Popen(
             [
                 sys.executable,
                 __file__,
@@ -327,12 +390,21 @@ def main() -> None:
                 str(args.seconds),
                 "--connections",
                 str(args.connections),
+                "--invalid",
+                str(args.invalid),
             ],
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
-            check=True,
         )
-        result = json.loads(client.stdout)
+        # CPU is read over the measured time, inside the client's window (after its warm-up, before its end).
+        time.sleep(WARMUP_SECONDS + 0.5)
+        window = CpuWindow(server.pid)
+        time.sleep(max(args.seconds - 1.0, 1.0))
+        cpu = window.close()
+        output, _ = client.communicate()
+        if client.returncode != 0:
+            raise SystemExit("the load generator failed")
+        result = json.loads(output)
     finally:
         server.terminate()
         server.wait(30)
@@ -345,13 +417,20 @@ def main() -> None:
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
     print(f"## Capture gateway: /batch/ of {BATCH} gzip'd events, {args.workers} workers, PostgreSQL event log\n")
     measured = f"{args.seconds:g} s measured after a {WARMUP_SECONDS:g} s warm-up"
-    print(f"{os.cpu_count()} cores; {args.connections} connections; {measured}")
+    invalid = f"; {args.invalid:.0%} of planned events invalid" if args.invalid else ""
+    print(f"{os.cpu_count()} cores; {args.connections} connections; {measured}{invalid}")
     print()
     print("| measure | value |")
     print("|---|---|")
     print(f"| accepted events/s | {rate:,.0f} |")
     print(f"| batch latency p50 / p99 | {p50:.1f} ms / {p99:.1f} ms |")
     print(f"| load generator CPU | {result['client_cpu'] * 100:.0f}% of one core |")
+    batches = rate / BATCH * cpu["wall"]
+    others = cpu["busy"] - cpu["server"] - cpu["postgres"] - result["client_cpu"] * cpu["wall"]
+    print(f"| CPU per batch: server workers / PostgreSQL | {cpu['server'] / batches * 1000:.2f} ms / "
+          f"{cpu['postgres'] / batches * 1000:.2f} ms |")  # fmt: skip
+    print(f"| cores busy: all / with other processes | {cpu['busy'] / cpu['wall']:.2f} / "
+          f"{max(others, 0.0) / cpu['wall']:.2f} |")  # fmt: skip
     print(f"| baseline: the same rows written straight into PostgreSQL | {baseline:,.0f} events/s |")
     print(f"| gateway / baseline | {rate / baseline:.2f} |")
     print(

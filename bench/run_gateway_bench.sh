@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The capture gateway benchmark (bench/gateway_bench.py) with the project's environment and PostgreSQL.
 #
-#   bench/run_gateway_bench.sh [--seconds 20] [--connections 16] [--workers 2]
+#   bench/run_gateway_bench.sh [--seconds 20] [--connections 16] [--workers 2] [--invalid 0.1]
 #
 # Run it when nothing else loads the machine: server, database and load generator share its cores.
 # The report (markdown) is printed and kept in bench/results/.

@@ -62,6 +62,18 @@ def create_engine(raw_url: str, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
 
 
+def driver_connect_args(engine: AsyncEngine) -> tuple[list[Any], dict[str, Any]]:
+    """Arguments for `asyncpg.connect` to the engine's PostgreSQL database, for the processes' own connections
+    (outside the pool): those SQLAlchemy's pool would use, less the options only its adapter knows."""
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+    kwargs = dict(kwargs)
+    cache_size = kwargs.pop("prepared_statement_cache_size", None)
+    if cache_size is not None:  # ?prepared_statement_cache_size=0, as set for PgBouncer
+        kwargs["statement_cache_size"] = cache_size
+    kwargs.pop("prepared_statement_name_func", None)
+    return list(args), kwargs
+
+
 def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 

@@ -173,3 +173,17 @@ async def test_an_unreachable_database_is_unavailable(db: Database, account: Acc
         await unreachable.dispose()
     # A ConnectionError: the app answers it with 503, as for any database outage.
     assert isinstance(raised.value, ConnectionError)
+
+
+async def test_the_url_s_prepared_statement_cache_size_is_honoured(db: Database, account: Account) -> None:
+    # ?prepared_statement_cache_size=0 (for PgBouncer in transaction mode) is SQLAlchemy's name for asyncpg's
+    # statement_cache_size; the writer's own connections take it too.
+    url = db.engine.url.update_query_dict({"prepared_statement_cache_size": "0"})
+    database = Database(url.render_as_string(hide_password=False).replace("+asyncpg", ""))
+    writer = PostgresWriter(database.engine, upstream=False)
+    try:
+        await writer.write([await _work(db, account.project_id, [event("e")])])
+        assert await _count(db, EventLogEntry) == 1
+    finally:
+        await writer.close()
+        await database.dispose()

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from eventschema.capture.storage import Batch, UnknownProject, Work
+from eventschema.db import driver_connect_args
 from eventschema.events.repository import LOG_COLUMNS
 from eventschema.ids import uuid7
 from eventschema.models import (
@@ -79,7 +80,7 @@ def _json(value: Any) -> str:
 
 class PostgresWriter:
     def __init__(self, engine: AsyncEngine, upstream: bool) -> None:
-        self._connect_args, self._connect_kwargs = engine.dialect.create_connect_args(engine.url)
+        self._connect_args, self._connect_kwargs = driver_connect_args(engine)
         # Named, so that operators (and tests) can tell them apart in pg_stat_activity.
         server_settings = {"application_name": APPLICATION_NAME, **self._connect_kwargs.get("server_settings", {})}
         self._connect_kwargs = {**self._connect_kwargs, "server_settings": server_settings}

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from eventschema.db import driver_connect_args
 from eventschema.enforcement import changes
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.repository import CHANNEL
@@ -25,7 +26,7 @@ RETRY_SECONDS = 1.0
 
 class SchemaListener:
     def __init__(self, engine: AsyncEngine, plans: PlanCache) -> None:
-        self._connect_args, self._connect_kwargs = engine.dialect.create_connect_args(engine.url)
+        self._connect_args, self._connect_kwargs = driver_connect_args(engine)
         self._plans = plans
         self.connected = asyncio.Event()
 

@@ -268,6 +268,36 @@ def test_sigterm_stops_the_server_and_its_workers(server: Server) -> None:
         again.listen()
 
 
+def _running(pid: int) -> bool:
+    """Whether the process exists and has not exited (an exited orphan may wait as a zombie for its reaper)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_workers_stop_when_their_supervisor_is_killed(server: Server) -> None:
+    workers = _wait_for_workers(server, 2)
+
+    server.process.kill()  # SIGKILL: the supervisor cannot stop them itself
+    server.process.wait(timeout=15)
+
+    try:
+        deadline = time.monotonic() + 15
+        while running := [pid for pid in workers if _running(pid)]:
+            assert time.monotonic() < deadline, (running, server.log)
+            time.sleep(0.1)
+    finally:
+        for pid in workers:  # should the test fail, end the orphans it made
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind((HOST, server.port))
+        again.listen()
+
+
 def test_a_port_in_use_is_refused(tmp_path: Path) -> None:
     url = _database(tmp_path)
     with socket.socket() as taken:

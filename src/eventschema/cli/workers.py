@@ -13,8 +13,10 @@ every socket for its lifetime: when a worker dies, its socket keeps listening, a
 in its backlog for the replacement instead of being refused.
 """
 
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -37,6 +39,7 @@ STOP_TIMEOUT: Final = 10.0
 # (1 s, 2 s, ... up to MAX_BACKOFF), so a worker that keeps crashing cannot turn into a hot restart loop.
 MIN_UPTIME: Final = 5.0
 MAX_BACKOFF: Final = 30.0
+PR_SET_PDEATHSIG: Final = 1  # prctl(2)
 
 
 class ServerOptions(TypedDict):
@@ -110,8 +113,23 @@ def claim_port(host: str, port: int, count: int) -> list[socket.socket]:
         raise typer.Exit(1) from None
 
 
-def _run_worker(sock: socket.socket) -> None:
-    """A worker process: serve the app on `sock` until SIGTERM or SIGINT."""
+def _stop_with(supervisor: int) -> None:
+    """On Linux, have the kernel send this worker SIGTERM when its supervisor dies, even killed with SIGKILL:
+    otherwise the workers would go on serving as orphans, holding the port."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != supervisor:  # it died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _run_worker(sock: socket.socket, supervisor: int) -> None:
+    """A worker process: serve the app on `sock` until SIGTERM or SIGINT (or its supervisor's death)."""
+    _stop_with(supervisor)
     config = uvicorn.Config(APP, **SERVER_OPTIONS)
     try:
         try:
@@ -166,7 +184,7 @@ class Supervisor:
         self.should_exit = True
 
     def _start(self, slot: _Slot) -> None:
-        process = self.context.Process(target=_run_worker, args=(slot.sock,), name="eventschema worker")
+        process = self.context.Process(target=_run_worker, args=(slot.sock, os.getpid()), name="eventschema worker")
         process.start()
         slot.process, slot.started, slot.restart_at = process, time.monotonic(), None
 

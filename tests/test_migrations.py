@@ -2,31 +2,18 @@
 tables and keeps their rows."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import inspect, select
 
 from eventschema.db import Database
 from eventschema.migrate import downgrade, upgrade
 from eventschema.models import EventLogEntry, utcnow
-from tests.conftest import BACKENDS, create_postgres_database, drop_postgres_database
+from tests.cli.helpers import database_url
 from tests.factories import make_account
 
+__all__ = ["database_url"]  # the fixture (an empty database per back end), from the CLI tests
+
 APPEND_ONLY = ["event_log", "quarantined_events", "outbox_events"]
-
-
-@pytest.fixture(params=BACKENDS)
-async def fresh_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
-    """An empty database of the back end, for this test only."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    url, name = await create_postgres_database()
-    try:
-        yield url
-    finally:
-        await drop_postgres_database(name)
 
 
 async def _project_foreign_keys(database: Database) -> dict[str, bool]:
@@ -43,9 +30,9 @@ async def _project_foreign_keys(database: Database) -> dict[str, bool]:
         return await connection.run_sync(read)
 
 
-async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(fresh_url: str) -> None:
-    await asyncio.to_thread(upgrade, fresh_url, "0002")
-    database = Database(fresh_url)
+async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0002")
+    database = Database(database_url)
     try:
         account = await make_account(database)
         async with database.session(write=True) as session:
@@ -58,7 +45,7 @@ async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(fresh_url:
         assert await _project_foreign_keys(database) == dict.fromkeys([*APPEND_ONLY, "schema_violation_counts"], True)
         await database.dispose()
 
-        await asyncio.to_thread(upgrade, fresh_url)
+        await asyncio.to_thread(upgrade, database_url)
 
         assert await _project_foreign_keys(database) == {
             **dict.fromkeys(APPEND_ONLY, False),
@@ -69,7 +56,7 @@ async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(fresh_url:
         assert rows == [("kept", {"a": 1})]
         await database.dispose()
 
-        await asyncio.to_thread(downgrade, fresh_url, "0002")
+        await asyncio.to_thread(downgrade, database_url, "0002")
 
         assert all((await _project_foreign_keys(database)).values())
     finally:

@@ -10,8 +10,7 @@ does the same through SQLAlchemy on SQLite; the tests run both.
 Errors keep the meaning they have elsewhere: works for a project that no longer exists raise
 `storage.UnknownProject` (checked first, with the projects locked), a row the database refuses raises
 SQLAlchemy's `IntegrityError`, and a connection that cannot be opened or breaks raises `WriterUnavailable` (a
-`ConnectionError`, answered 503).
-A connection that is not known to be sound is never reused.
+`ConnectionError`, answered 503). A connection that is not known to be sound is never reused.
 """
 
 import logging
@@ -151,9 +150,7 @@ class PostgresWriter:
         return connection, transaction
 
     async def _statements(self, connection: asyncpg.Connection, batch: Batch) -> None:
-        found = await connection.fetch(LOCK_PROJECTS, batch.projects)
-        if missing := set(batch.projects) - {row["id"] for row in found}:
-            raise UnknownProject(missing)
+        batch.require_projects(row["id"] for row in await connection.fetch(LOCK_PROJECTS, batch.projects))
         if batch.seen:
             seen = sorted(batch.seen.items())
             ids = [uuid7() for _ in seen]

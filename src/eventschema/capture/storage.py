@@ -7,7 +7,7 @@ the accepted events (event log or outbox), the quarantined ones, and the violati
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +57,8 @@ class Work:
 class Batch:
     """The rows that the work of several requests adds, table by table."""
 
-    # (project id, event name) -> when it was seen.
     projects: list[int]
+    # (project id, event name) -> when it was seen.
     seen: dict[tuple[int, str], datetime]
     deliveries: list[Delivery]
     rejected: list[tuple[int, datetime, Rejected]]
@@ -79,11 +79,15 @@ class Batch:
             counts=counts,
         )
 
+    def require_projects(self, found: Iterable[int]) -> None:
+        """Raise UnknownProject unless all of the batch's projects were `found` (and locked) in the database."""
+        if missing := set(self.projects).difference(found):
+            raise UnknownProject(missing)
+
 
 async def store(session: AsyncSession, settings: Settings, works: Sequence[Work]) -> None:
     batch = Batch.of(works)
-    if missing := set(batch.projects) - set(await repository.lock_projects(session, batch.projects)):
-        raise UnknownProject(missing)
+    batch.require_projects(await repository.lock_projects(session, batch.projects))
     await repository.touch_definitions(session, batch.seen)
     await deliver(session, settings, batch.deliveries)
     await quarantine_repository.add(session, batch.rejected)

@@ -4,12 +4,23 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from eventschema.enforcement.schemas import ViolationRead
 from eventschema.fields import RequestModel
 
-Reason = Literal["missing_required", "type_mismatch", "unexpected_property"]
+# The schema checks' reasons, and `upstream_rejected`: the upstream PostHog refused the event (4xx) when it was
+# forwarded.
+Reason = Literal["missing_required", "type_mismatch", "unexpected_property", "upstream_rejected"]
+
+
+class QuarantineViolationRead(BaseModel):
+    property: str
+    reason: Reason
+    expected_types: list[str]
+    actual_value: str | None
+    message: str | None = Field(
+        default=None, description="For `upstream_rejected`: the upstream's status and the start of its answer."
+    )
 
 
 class QuarantinedEventRead(BaseModel):
@@ -17,7 +28,7 @@ class QuarantinedEventRead(BaseModel):
     event: str
     distinct_id: str
     properties: dict[str, Any]
-    violations: list[ViolationRead]
+    violations: list[QuarantineViolationRead]
     reasons: list[Reason]
     received_at: datetime
 

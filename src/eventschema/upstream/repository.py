@@ -1,4 +1,8 @@
-"""SQL for the outbox: enqueue accepted events, claim due ones, and settle them after an upstream attempt."""
+"""SQL for the outbox: enqueue accepted events, claim due ones, and settle them after an upstream attempt.
+
+A claim leases events by setting their `next_attempt_at` to the end of the lease; that value is how the process
+holding them recognises them as still its own (`extend`, `take`).
+"""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -39,7 +43,7 @@ async def claim(session: AsyncSession, now: datetime, lease_until: datetime, lim
         update(OutboxEvent)
         .where(OutboxEvent.id.in_(ids))
         .values(next_attempt_at=lease_until)
-        .returning(OutboxEvent.id, OutboxEvent.token, OutboxEvent.payload, OutboxEvent.attempts)
+        .returning(OutboxEvent.id, OutboxEvent.project_id, OutboxEvent.token, OutboxEvent.payload, OutboxEvent.attempts)
     )
     return sorted((await session.execute(statement)).all(), key=lambda row: row.id)
 
@@ -53,3 +57,28 @@ async def postpone(session: AsyncSession, ids: Sequence[int], attempts: int, nex
     await session.execute(
         update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(attempts=attempts, next_attempt_at=next_attempt_at)
     )
+
+
+async def extend(session: AsyncSession, ids: Sequence[int], held_until: datetime, lease_until: datetime) -> None:
+    """Extend the lease of those of `ids` still leased until `held_until`."""
+    if ids:
+        await session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_(ids), OutboxEvent.next_attempt_at == held_until)
+            .values(next_attempt_at=lease_until)
+        )
+
+
+async def take(session: AsyncSession, ids: Sequence[int], held_until: datetime) -> set[int]:
+    """Delete those of `ids` still leased until `held_until`; returns their ids.
+
+    An event whose lease ran out may have been claimed, and sent, by another process meanwhile: it is not taken.
+    """
+    if not ids:
+        return set()
+    statement = (
+        delete(OutboxEvent)
+        .where(OutboxEvent.id.in_(ids), OutboxEvent.next_attempt_at == held_until)
+        .returning(OutboxEvent.id)
+    )
+    return set((await session.execute(statement)).scalars().all())

@@ -21,6 +21,7 @@ from eventschema.models import OutboxEvent
 from tests.app.helpers import app_client, app_settings
 
 POISON = "poison"
+HANG = 0  # a "status" for `transient`: answer nothing for longer than the gateway waits
 # Longer than what the gateway keeps of an upstream's answer, so the test sees it cut.
 REJECTION_DETAIL = "Invalid event: " + "x" * 4000
 
@@ -29,8 +30,9 @@ REJECTION_DETAIL = "Invalid event: " + "x" * 4000
 class FakePostHog:
     """A PostHog capture endpoint.
 
-    Its first requests get the answers in `transient` (status, headers); after that a batch holding an event
-    whose properties carry `POISON` (while `rejecting`) gets a 400, and any other batch is accepted and recorded.
+    Its first requests get the answers in `transient` (status, headers; HANG for none); after that a batch
+    holding an event whose properties carry `POISON` (while `rejecting`) gets a 400, and any other batch is
+    accepted and recorded.
     """
 
     transient: list[tuple[int, dict[str, str]]] = field(default_factory=list)
@@ -48,6 +50,8 @@ class FakePostHog:
         self.request_times.append(time.monotonic())
         if self.transient:
             status, headers = self.transient.pop(0)
+            if status == HANG:
+                await asyncio.sleep(2.0)
             return JSONResponse({"error": "try again"}, status_code=status, headers=headers)
         if self.reject_all or (self.rejecting and any(POISON in item["properties"] for item in body["batch"])):
             return JSONResponse({"type": "validation_error", "detail": REJECTION_DETAIL}, status_code=400)

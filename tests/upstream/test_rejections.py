@@ -11,7 +11,7 @@ from eventschema.db import Database
 from tests.enforcement.helpers import api, captured_ok, event, project_token, quarantined
 from tests.enforcement.servers import free_port
 from tests.factories import Account
-from tests.upstream.helpers import POISON, REJECTION_DETAIL, FakePostHog, gateway, outbox_size, until, upstream
+from tests.upstream.helpers import HANG, POISON, REJECTION_DETAIL, FakePostHog, gateway, outbox_size, until, upstream
 
 WARNING_PREFIX = "upstream rejected"
 
@@ -88,10 +88,13 @@ async def test_a_batch_the_upstream_refuses_entirely_is_quarantined_event_by_eve
     assert "40 events" in warning and "400" in warning
 
 
-async def test_a_503_is_retried_and_quarantines_nothing(db: Database, account: Account) -> None:
+@pytest.mark.parametrize("failure", [503, HANG])
+async def test_a_503_or_a_timeout_is_retried_and_quarantines_nothing(
+    db: Database, account: Account, failure: int
+) -> None:
     port = free_port()
-    fake = FakePostHog(transient=[(503, {}), (503, {})])
-    async with upstream(fake, port), gateway(db, port) as client:
+    fake = FakePostHog(transient=[(failure, {}), (failure, {})])
+    async with upstream(fake, port), gateway(db, port, upstream_timeout_seconds=0.5) as client:
         token = await project_token(client, account)
         await captured_ok(client, token, [event("viewed", n=n) for n in range(30)])
 

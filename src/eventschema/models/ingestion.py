@@ -35,7 +35,7 @@ class EventLogEntry(Base):
 
 
 class QuarantinedEvent(Base):
-    """An event its definition rejects, kept with its violations until it is replayed or deleted."""
+    """An event its definition or the upstream rejects, kept with its violations until it is replayed or deleted."""
 
     __tablename__ = "quarantined_events"
 
@@ -55,7 +55,7 @@ class QuarantinedEvent(Base):
 
 
 class OutboxEvent(Base):
-    """An accepted event waiting to be forwarded upstream; deleted once the upstream answered 2xx."""
+    """An accepted event waiting to be forwarded upstream; deleted once the upstream accepted or refused it."""
 
     __tablename__ = "outbox_events"
 

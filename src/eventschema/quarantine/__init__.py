@@ -1,1 +1,2 @@
-"""Quarantine: events their definition rejects, kept with their violations to inspect, replay or delete."""
+"""Quarantine: events their definition or the upstream rejects, kept with their violations to inspect, replay
+or delete."""

@@ -2,7 +2,8 @@
 
 A replay checks each event again against the project's current schemas: those that pass now (or whose
 definition no longer rejects them) are forwarded as the gateway would and leave the quarantine; the others
-stay, with their violations brought up to date.
+stay, with their violations brought up to date. An event the upstream refused (`upstream_rejected`) is forwarded
+again unless its definition now rejects it.
 """
 
 from collections.abc import Sequence

@@ -38,6 +38,7 @@ class FakePostHog:
     transient: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     rejecting: bool = True
     reject_all: bool = False
+    delay: float = 0.0  # seconds each request takes
     requests: int = 0
     request_sizes: list[int] = field(default_factory=list)
     request_times: list[float] = field(default_factory=list)
@@ -45,6 +46,7 @@ class FakePostHog:
 
     async def batch(self, request: Request) -> Response:
         body = orjson.loads(await request.body())
+        await asyncio.sleep(self.delay)
         self.requests += 1
         self.request_sizes.append(len(body["batch"]))
         self.request_times.append(time.monotonic())

@@ -1,6 +1,8 @@
 """An event the upstream refuses for good is isolated and quarantined, and never holds back the others; an
 upstream that fails for a while is retried and quarantines nothing."""
 
+import asyncio
+import contextlib
 import logging
 import math
 from collections import Counter
@@ -8,6 +10,9 @@ from collections import Counter
 import pytest
 
 from eventschema.db import Database
+from eventschema.upstream import repository
+from eventschema.upstream.forwarder import Forwarder
+from tests.app.helpers import app_settings
 from tests.enforcement.helpers import api, captured_ok, event, project_token, quarantined
 from tests.enforcement.servers import free_port
 from tests.factories import Account
@@ -160,3 +165,34 @@ async def test_a_quarantined_rejection_is_delivered_by_a_replay_once_the_upstrea
     assert sorted(delivered) == list(range(10)) and set(delivered.values()) == {1}
     replayed_event = fake.events[-1]
     assert (replayed_event["uuid"], replayed_event["timestamp"]) == ("u-4", "2024-01-01T00:00:00Z")
+
+
+async def test_a_long_search_keeps_its_lease_so_another_process_sends_nothing_twice(db: Database) -> None:
+    port = free_port()
+    fake = FakePostHog(delay=0.15)  # about 15 requests of 0.15 s: longer than a lease of 3 x 0.3 s
+    settings = app_settings(upstream_url=f"http://127.0.0.1:{port}", upstream_timeout_seconds=0.3)
+    events = [event("viewed", n=n) for n in range(100)]
+    events[71]["properties"][POISON] = True
+    async with db.session(write=True) as session:
+        await repository.enqueue(session, [(1, "phc_a", item) for item in events])
+        await session.commit()
+
+    async with upstream(fake, port):
+        workers = [asyncio.create_task(Forwarder(db, settings).run()) for _ in range(2)]
+        try:
+
+            async def settled() -> bool:
+                return await outbox_size(db) == 0
+
+            await until(settled)
+        finally:
+            for worker in workers:
+                worker.cancel()
+            for worker in workers:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+
+    delivered = Counter(item["properties"]["n"] for item in fake.events)
+    assert sorted(delivered) == [n for n in range(100) if n != 71]
+    assert set(delivered.values()) == {1}
+    assert fake.request_sizes[0] == 100 and fake.requests > 8

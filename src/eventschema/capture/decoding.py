@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import orjson
 
 from eventschema import errors
+from eventschema.capture.storable import may_hold_nul
 
 GZIP_MAGIC = b"\x1f\x8b"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -25,6 +26,8 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 class Payload:
     token: str | None
     events: list[Any]
+    # False when no string of the payload can hold a NUL character (see `storable.may_hold_nul`).
+    may_hold_nul: bool = False
 
 
 def invalid(detail: str, attr: str | None = None) -> errors.ValidationError:
@@ -43,7 +46,7 @@ def decode(body: bytes, content_type: str, content_encoding: str, compression: s
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise errors.ParseError(f"JSON parse error - {exc}") from exc
-    return _payload(data)
+    return _payload(data, may_hold_nul(body))
 
 
 def _form_data(body: bytes, compression: str | None) -> tuple[bytes, str | None]:
@@ -72,11 +75,11 @@ def _gunzip(body: bytes, limit: int) -> bytes:
     return data
 
 
-def too_large(limit: int) -> errors.ValidationError:
-    return errors.ValidationError(f"The payload exceeds {limit} bytes.", code="payload_too_large")
+def too_large(limit: int) -> errors.PayloadTooLarge:
+    return errors.PayloadTooLarge(f"The payload exceeds {limit} bytes.")
 
 
-def _payload(data: Any) -> Payload:
+def _payload(data: Any, nul: bool) -> Payload:
     token: Any = None
     if isinstance(data, dict):
         token = data.get("api_key") or data.get("token")
@@ -93,4 +96,4 @@ def _payload(data: Any) -> Payload:
         token = first.get("api_key") or first.get("token")
         if not token and isinstance(properties, dict):
             token = properties.get("token")
-    return Payload(token if isinstance(token, str) and token else None, events)
+    return Payload(token if isinstance(token, str) and token else None, events, nul)

@@ -1,15 +1,21 @@
 """Quarantine shapes: the stored event, the replay request and its outcome."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel
 
 from eventschema.enforcement.schemas import ViolationRead
-from eventschema.fields import RequestModel
+from eventschema.fields import NoNullCharacters, RequestModel
 
-Reason = Literal["missing_required", "type_mismatch", "unexpected_property"]
+Reason = Literal["missing_required", "type_mismatch", "unexpected_property", "invalid_event"]
+
+
+class QuarantineViolationRead(ViolationRead):
+    reason: Reason  # type: ignore[assignment]
+    # Set for `invalid_event`: what cannot be stored as sent, and what was done about it.
+    message: str | None = None
 
 
 class QuarantinedEventRead(BaseModel):
@@ -17,7 +23,7 @@ class QuarantinedEventRead(BaseModel):
     event: str
     distinct_id: str
     properties: dict[str, Any]
-    violations: list[ViolationRead]
+    violations: list[QuarantineViolationRead]
     reasons: list[Reason]
     received_at: datetime
 
@@ -33,7 +39,7 @@ class ReplayRequest(RequestModel):
     """Which quarantined events to replay: these ids, or those matching the filters (all when none is given)."""
 
     ids: list[UUID] | None = None
-    event: str | None = None
+    event: Annotated[str, NoNullCharacters] | None = None
     reason: Reason | None = None
 
 

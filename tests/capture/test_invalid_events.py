@@ -332,3 +332,31 @@ async def test_the_batch_is_stored_whatever_each_event_holds(client, account: Ac
     assert response.status_code == 200
     assert sorted(item["properties"]["n"] for item in await logged(client, account)) == [0, 2, 4]
     assert sorted(item["properties"]["n"] for item in await quarantined(client, account)) == [1, 3]
+
+
+async def test_numbers_postgresql_writes_out_in_full_still_render(client, account: Account) -> None:
+    # PostgreSQL keeps JSON numbers as numeric and writes 1e20 back as 21 digits: more than orjson renders as an
+    # integer, so they must be read back as what they were sent as.
+    held_definition = await define(
+        client,
+        account,
+        "held",
+        mode="reject",
+        properties=[{"name": "must", "property_type": "String", "is_required": True}],
+    )
+    await define(client, account, "kept", mode="allow", properties=[])
+    token = await project_token(client, account)
+    numbers = {"big": 1e20, "huge": 1e308, "tiny": -1.5e-300, "u64": 2**64 - 1}
+
+    await captured_ok(client, token, [event("kept", **numbers), event("held", **numbers)])
+
+    [stored] = await logged(client, account)
+    [held] = await quarantined(client, account)
+    for properties in (stored["properties"], held["properties"]):
+        assert {key: float(value) for key, value in properties.items()} == {
+            key: float(value) for key, value in numbers.items()
+        }
+    definition_id = held_definition["definition"]["id"]
+    await api(client, account, "PATCH", f"event_definitions/{definition_id}/", json={"enforcement_mode": "allow"})
+    assert await api(client, account, "POST", "quarantine/replay/", json={}) == {"forwarded": 1, "still_quarantined": 0}
+    assert len(await logged(client, account)) == 2

@@ -19,6 +19,8 @@ from eventschema import errors
 from eventschema.capture.storable import may_hold_nul
 
 GZIP_MAGIC = b"\x1f\x8b"
+# A request body is gathered in a bytearray (see `router._body`); decoding reads it in place.
+Body = bytes | bytearray
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -34,7 +36,7 @@ def invalid(detail: str, attr: str | None = None) -> errors.ValidationError:
     return errors.ValidationError(detail, code="invalid_payload", attr=attr)
 
 
-def decode(body: bytes, content_type: str, content_encoding: str, compression: str | None, limit: int) -> Payload:
+def decode(body: Body, content_type: str, content_encoding: str, compression: str | None, limit: int) -> Payload:
     if len(body) > limit:
         raise too_large(limit)
     media_type = content_type.split(";", 1)[0].strip().lower()
@@ -49,7 +51,7 @@ def decode(body: bytes, content_type: str, content_encoding: str, compression: s
     return _payload(data, may_hold_nul(body))
 
 
-def _form_data(body: bytes, compression: str | None) -> tuple[bytes, str | None]:
+def _form_data(body: Body, compression: str | None) -> tuple[bytes, str | None]:
     fields = parse_qs(body.decode("latin-1"))
     encoded = fields.get("data", [""])[0]
     if not encoded:
@@ -62,7 +64,7 @@ def _form_data(body: bytes, compression: str | None) -> tuple[bytes, str | None]
         raise invalid("The 'data' field is not base64.", attr="data") from exc
 
 
-def _gunzip(body: bytes, limit: int) -> bytes:
+def _gunzip(body: Body, limit: int) -> bytes:
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         data = decompressor.decompress(body, limit + 1)

@@ -38,7 +38,7 @@ _BATCH_PROBE = _probe(_ORJSON_DEPTH - MAX_DEPTH - 2)
 _EVENT_PROBE = _probe(_ORJSON_DEPTH - MAX_DEPTH - 1)
 
 
-def may_hold_nul(body: bytes) -> bool:
+def may_hold_nul(body: bytes | bytearray) -> bool:
     """Whether the JSON text may decode to a NUL: JSON can only carry one escaped (a backslash is rare in
     captured events, and its search runs at memory speed)."""
     return b"\\" in body and b"\\u0000" in body

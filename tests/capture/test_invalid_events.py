@@ -360,3 +360,13 @@ async def test_numbers_postgresql_writes_out_in_full_still_render(client, accoun
     await api(client, account, "PATCH", f"event_definitions/{definition_id}/", json={"enforcement_mode": "allow"})
     assert await api(client, account, "POST", "quarantine/replay/", json={}) == {"forwarded": 1, "still_quarantined": 0}
     assert len(await logged(client, account)) == 2
+
+
+async def test_text_that_only_looks_like_an_escaped_nul_is_stored_as_sent(client, account: Account) -> None:
+    token = await project_token(client, account)
+
+    await captured_ok(client, token, [event("escaped", note="\\u0000 and \\\\u0000"), event("nul", note=NUL)])
+
+    [stored] = await logged(client, account)
+    assert (stored["event"], stored["properties"]) == ("escaped", {"note": "\\u0000 and \\\\u0000"})
+    assert [item["event"] for item in await quarantined(client, account)] == ["nul"]

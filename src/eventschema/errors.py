@@ -88,6 +88,13 @@ class MethodNotAllowed(APIError):
         super().__init__(f'Method "{method}" not allowed.')
 
 
+class PayloadTooLarge(APIError):
+    status_code = 413
+    type = "invalid_request"
+    code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
 class UnsupportedMediaType(APIError):
     status_code = 415
     type = "invalid_request"
@@ -117,6 +124,13 @@ class ServiceUnavailable(APIError):
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail, headers={"Retry-After": "5"})
+
+
+def no_nul(name: str, value: str | None) -> str | None:
+    """A query filter; PostgreSQL cannot compare text holding U+0000, and DRF refuses it in every CharField."""
+    if value is not None and "\x00" in value:
+        raise ValidationError("Null characters are not allowed.", code="null_characters_not_allowed", attr=name)
+    return value
 
 
 def project_not_found() -> NotFound:

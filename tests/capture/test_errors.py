@@ -1,6 +1,7 @@
 """Capture requests that cannot be read are refused with 400, without a valid project API key with 401; a
 refused request stores nothing, not even its valid events."""
 
+import base64
 import gzip
 
 import orjson
@@ -17,12 +18,14 @@ from tests.factories import Account, make_account
 MISSING_TOKEN = error(
     "authentication_error",
     "missing_api_key",
-    "API key not provided. You can find your project API key in your PostHog project settings.",
+    "API key not provided. The project API key (api_token) is shown by `eventschema projects list` and"
+    " `GET /api/projects/:id/`.",
 )
 INVALID_TOKEN = error(
     "authentication_error",
     "invalid_api_key",
-    "Project API key invalid. You can find your project API key in your PostHog project settings.",
+    "Project API key invalid. The project API key (api_token) is shown by `eventschema projects list` and"
+    " `GET /api/projects/:id/`.",
 )
 NAME = "Each event needs an 'event' name of 1 to 400 characters."
 DISTINCT_ID = "Each event needs a 'distinct_id'."
@@ -90,22 +93,48 @@ async def test_unreadable_bodies_are_400(client, account: Account) -> None:
     assert await logged(client, account) == []
 
 
-async def test_payloads_beyond_the_limit_are_400(db: Database, account: Account) -> None:
+async def test_payloads_beyond_the_limit_are_413(db: Database, account: Account) -> None:
     app = create_app(app_settings(capture_max_payload_bytes=2048), database=db)
     async with app_client(app) as client:
         token = await project_token(client, account)
         small = orjson.dumps({"api_key": token, "batch": [event(padding="x" * 1000)]})
         large = orjson.dumps({"api_key": token, "batch": [event(padding="x" * 3000)]})
         bomb = gzip.compress(orjson.dumps({"api_key": token, "batch": [event(padding="y" * 100_000)]}))
+        form_bomb = b"compression=gzip-js&data=" + base64.b64encode(bomb)
 
         assert (await client.post("/batch/", content=small)).status_code == 200
-        for body, headers in ((large, {}), (bomb, {"Content-Encoding": "gzip"})):
+        for body, headers in (
+            (large, {}),
+            (bomb, {"Content-Encoding": "gzip"}),
+            (bomb, {}),
+            (form_bomb, {"Content-Type": "application/x-www-form-urlencoded"}),
+        ):
             response = await client.post("/batch/", content=body, headers=headers)
-            assert response.status_code == 400
+            assert response.status_code == 413, headers
             assert response.json() == error(
-                "validation_error", "payload_too_large", "The payload exceeds 2048 bytes.", None
+                "invalid_request", "payload_too_large", "The payload exceeds 2048 bytes.", None
             )
         assert len(await logged(client, account)) == 1
+
+
+async def test_a_declared_length_beyond_the_limit_is_413_before_the_body_is_read(
+    db: Database, account: Account
+) -> None:
+    app = create_app(app_settings(capture_max_payload_bytes=2048), database=db)
+    received: list[int] = []
+
+    async def body():
+        # Streamed in chunks: the answer comes from the declared length, before any chunk is read.
+        for _ in range(10):
+            received.append(1)
+            yield b"x" * 1024
+
+    async with app_client(app) as client:
+        response = await client.post("/e/", content=body(), headers={"Content-Length": "10240"})
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert received == []
 
 
 async def test_other_verbs_are_405(client) -> None:

@@ -1,7 +1,7 @@
 """GET /api/projects/:project_id/events/: the local event log, newest first, filterable by event name."""
 
 from eventschema.db import Database
-from tests.app.helpers import NOT_AUTHENTICATED, missing_scope, not_found
+from tests.app.helpers import NOT_AUTHENTICATED, error, missing_scope, not_found
 from tests.enforcement.helpers import api, captured_ok, event, logged, project_token
 from tests.factories import Account, StatementCounter, make_account, make_key
 
@@ -66,3 +66,12 @@ async def test_a_page_costs_the_same_statements_whatever_its_size(
         await logged(client, account)
 
     assert count_statements.count == small
+
+
+async def test_a_nul_in_the_event_filter_is_400(client, account: Account) -> None:
+    response = await client.get(account.url("events/?event=a%00b"), headers=account.headers)
+
+    assert (response.status_code, response.json()) == (
+        400,
+        error("validation_error", "null_characters_not_allowed", "Null characters are not allowed.", "event"),
+    )

@@ -82,6 +82,10 @@ async def test_filters(client, account: Account) -> None:
         ("?reason=bogus", error("validation_error", "invalid_choice", '"bogus" is not a valid choice.', "reason")),
         ("?after=yesterday", error("validation_error", "invalid_input", "Enter a valid date/time.", "after")),
         ("?before=2024-13-01", error("validation_error", "invalid_input", "Enter a valid date/time.", "before")),
+        (
+            "?event=a%00b",
+            error("validation_error", "null_characters_not_allowed", "Null characters are not allowed.", "event"),
+        ),
     ],
 )
 async def test_bad_filters_are_400(client, account: Account, query: str, expected: dict) -> None:
@@ -138,7 +142,12 @@ async def test_replay_when_the_definition_no_longer_rejects(client, account: Acc
 
 
 async def test_replay_validation(client, account: Account) -> None:
-    for body, attr in (({"ids": ["nope"]}, "ids__0"), ({"reason": "bogus"}, "reason"), ({"ids": "x"}, "ids")):
+    for body, attr in (
+        ({"ids": ["nope"]}, "ids__0"),
+        ({"reason": "bogus"}, "reason"),
+        ({"ids": "x"}, "ids"),
+        ({"event": "a\x00b"}, "event"),
+    ):
         response = await client.post(account.url("quarantine/replay/"), json=body, headers=account.headers)
         assert response.status_code == 400, body
         assert response.json()["attr"] == attr, body
@@ -201,3 +210,12 @@ async def test_a_page_costs_the_same_statements_whatever_its_size(
         await quarantined(client, account)
 
     assert count_statements.count == small
+
+
+async def test_a_nul_in_a_replay_body_is_400(client, account: Account) -> None:
+    response = await client.post(account.url("quarantine/replay/"), json={"event": "\x00"}, headers=account.headers)
+
+    assert (response.status_code, response.json()) == (
+        400,
+        error("validation_error", "null_characters_not_allowed", "Null characters are not allowed.", "event"),
+    )

@@ -16,8 +16,11 @@ from urllib.parse import parse_qs
 import orjson
 
 from eventschema import errors
+from eventschema.capture.storable import may_hold_nul
 
 GZIP_MAGIC = b"\x1f\x8b"
+# A request body is gathered in a bytearray (see `router._body`); decoding reads it in place.
+Body = bytes | bytearray
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -25,13 +28,15 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 class Payload:
     token: str | None
     events: list[Any]
+    # False when no string of the payload can hold a NUL character (see `storable.may_hold_nul`).
+    may_hold_nul: bool = False
 
 
 def invalid(detail: str, attr: str | None = None) -> errors.ValidationError:
     return errors.ValidationError(detail, code="invalid_payload", attr=attr)
 
 
-def decode(body: bytes, content_type: str, content_encoding: str, compression: str | None, limit: int) -> Payload:
+def decode(body: Body, content_type: str, content_encoding: str, compression: str | None, limit: int) -> Payload:
     if len(body) > limit:
         raise too_large(limit)
     media_type = content_type.split(";", 1)[0].strip().lower()
@@ -43,10 +48,10 @@ def decode(body: bytes, content_type: str, content_encoding: str, compression: s
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise errors.ParseError(f"JSON parse error - {exc}") from exc
-    return _payload(data)
+    return _payload(data, may_hold_nul(body))
 
 
-def _form_data(body: bytes, compression: str | None) -> tuple[bytes, str | None]:
+def _form_data(body: Body, compression: str | None) -> tuple[bytes, str | None]:
     fields = parse_qs(body.decode("latin-1"))
     encoded = fields.get("data", [""])[0]
     if not encoded:
@@ -59,7 +64,7 @@ def _form_data(body: bytes, compression: str | None) -> tuple[bytes, str | None]
         raise invalid("The 'data' field is not base64.", attr="data") from exc
 
 
-def _gunzip(body: bytes, limit: int) -> bytes:
+def _gunzip(body: Body, limit: int) -> bytes:
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         data = decompressor.decompress(body, limit + 1)
@@ -72,11 +77,11 @@ def _gunzip(body: bytes, limit: int) -> bytes:
     return data
 
 
-def too_large(limit: int) -> errors.ValidationError:
-    return errors.ValidationError(f"The payload exceeds {limit} bytes.", code="payload_too_large")
+def too_large(limit: int) -> errors.PayloadTooLarge:
+    return errors.PayloadTooLarge(f"The payload exceeds {limit} bytes.")
 
 
-def _payload(data: Any) -> Payload:
+def _payload(data: Any, nul: bool) -> Payload:
     token: Any = None
     if isinstance(data, dict):
         token = data.get("api_key") or data.get("token")
@@ -93,4 +98,4 @@ def _payload(data: Any) -> Payload:
         token = first.get("api_key") or first.get("token")
         if not token and isinstance(properties, dict):
             token = properties.get("token")
-    return Payload(token if isinstance(token, str) and token else None, events)
+    return Payload(token if isinstance(token, str) and token else None, events, nul)

@@ -2,7 +2,9 @@
 
 They are public (the project API key in the body authenticates), so they live outside /api/ and declare no
 scope. The answer is PostHog's `{"status": 1}` whatever the events' fate, so SDKs never retry a rejection;
-only a payload that cannot be read is refused (400), or one without a valid project API key (401).
+only a payload that cannot be read is refused (400), one too large (413, before it is read when its length is
+declared, else as soon as it grows beyond the limit, compressed or not), or one without a valid project API key
+(401).
 
 This is the hot path, so it is served by an ASGI middleware in front of the routing: it needs none of the
 framework's routing, dependency resolution or request objects. API errors are answered here in the API's
@@ -55,6 +57,9 @@ async def _capture(scope: Scope, receive: Receive) -> Response:
     gateway: Gateway = app.state.gateway
     limit = gateway.settings.capture_max_payload_bytes
     headers = dict(scope["headers"])
+    declared = headers.get(b"content-length", b"")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
     query = scope["query_string"]
     compression = parse_qs(query.decode("latin-1")).get("compression", [None])[0] if query else None
     payload = decode(
@@ -68,18 +73,17 @@ async def _capture(scope: Scope, receive: Receive) -> Response:
     return ACCEPTED
 
 
-async def _body(receive: Receive, limit: int) -> bytes:
-    """The whole request body; refused as soon as it is longer than `limit`."""
-    chunks = []
-    size = 0
+async def _body(receive: Receive, limit: int) -> bytearray:
+    """The whole request body; refused as soon as it is longer than `limit`. Gathered in place (no second copy
+    to join chunks), so a request holds at most `limit` bytes of body."""
+    body = bytearray()
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ClientGone
         chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
+        if len(body) + len(chunk) > limit:
             raise too_large(limit)
-        chunks.append(chunk)
+        body += chunk
         if not message.get("more_body", False):
-            return b"".join(chunks)
+            return body

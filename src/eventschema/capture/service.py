@@ -5,6 +5,9 @@ connected) a request reads nothing from the database; on SQLite it checks the sc
 committed together with those of concurrent requests (see `committer`), and it is answered once they are.
 """
 
+import logging
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from eventschema import errors
@@ -12,14 +15,18 @@ from eventschema.capture.caches import SeenEvents, TokenCache
 from eventschema.capture.committer import Committer
 from eventschema.capture.decoding import Payload
 from eventschema.capture.storage import UnknownProject, Work
-from eventschema.capture.triage import triage
+from eventschema.capture.triage import Rejected, triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.models import utcnow
 from eventschema.settings import Settings
 
-MISSING_TOKEN = "API key not provided. You can find your project API key in your PostHog project settings."
-INVALID_TOKEN = "Project API key invalid. You can find your project API key in your PostHog project settings."
+_WHERE = "The project API key (api_token) is shown by `eventschema projects list` and `GET /api/projects/:id/`."
+MISSING_TOKEN = f"API key not provided. {_WHERE}"
+INVALID_TOKEN = f"Project API key invalid. {_WHERE}"
+
+logger = logging.getLogger("eventschema.capture")
+MAX_LOGGED_NAMES = 10
 
 
 @dataclass
@@ -40,6 +47,9 @@ class Gateway:
 async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None:
     if payload.token is None:
         raise errors.NotAuthenticated(MISSING_TOKEN, code="missing_api_key")
+    if "\x00" in payload.token:
+        # No key holds one, and PostgreSQL would refuse to look it up.
+        raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
     async with database.session(write=False) as session:
         project_id = await gateway.tokens.project_for(session, payload.token)
         if project_id is None:
@@ -49,12 +59,31 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None
         except errors.NotFound:
             raise _project_gone(gateway, project_id) from None
     received_at = utcnow()
-    result = triage(plan, payload.events, received_at)
+    result = triage(plan, payload.events, received_at, check_nul=payload.may_hold_nul)
     due = gateway.seen.due(project_id, result.names)
     try:
         await gateway.committer.submit(database, Work(project_id, payload.token, received_at, result, due))
     except UnknownProject:
         raise _project_gone(gateway, project_id) from None
+    if result.rejected:
+        _log_quarantined(project_id, result.rejected)
+
+
+def _log_quarantined(project_id: int, rejected: Sequence[Rejected]) -> None:
+    """One line per request, however many of its events were quarantined."""
+    names = Counter(item.event for item in rejected)
+    causes = Counter(reason for item in rejected for reason in item.reasons.split(","))
+    shown = sorted(names.items())
+    listed = ", ".join(f"{name} {count}" for name, count in shown[:MAX_LOGGED_NAMES])
+    if len(shown) > MAX_LOGGED_NAMES:
+        listed += f", and {len(shown) - MAX_LOGGED_NAMES} more"
+    logger.info(
+        "quarantined %d events of project %d: %s; reasons: %s",
+        len(rejected),
+        project_id,
+        listed,
+        ", ".join(f"{reason} {count}" for reason, count in sorted(causes.items())),
+    )
 
 
 def _project_gone(gateway: Gateway, project_id: int) -> errors.APIError:

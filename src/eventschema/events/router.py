@@ -2,10 +2,12 @@
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.errors import no_nul
 from eventschema.events import service
 from eventschema.events.schemas import EventPage
 from eventschema.pagination import page_params
@@ -20,5 +22,9 @@ async def list_events(
     request: Request, project: Project, session: SessionDep, settings: SettingsDep, event: str | None = None
 ) -> Response:
     page = page_params(request, settings)
-    total, rows = await service.list_page(session, project.id, event, page.limit, page.offset)
-    return paginated(request, settings, page, total, [service.event_dict(row) for row in rows])
+    total, rows = await service.list_page(session, project.id, no_nul("event", event), page.limit, page.offset)
+    results = [service.event_dict(row) for row in rows]
+    try:
+        return paginated(request, settings, page, total, results)
+    except orjson.JSONEncodeError:
+        return paginated(request, settings, page, total, [service.renderable(item) for item in results])

@@ -1,10 +1,12 @@
-"""Reading the event log."""
+"""Reading the event log. Rows stored before the depth limit may nest deeper than a page can render;
+`renderable` cuts them down."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture import storable
 from eventschema.db import AnyRow
 from eventschema.events import repository
 
@@ -18,6 +20,10 @@ def event_dict(row: Any) -> dict[str, Any]:
         "timestamp": row.timestamp,
         "received_at": row.received_at,
     }
+
+
+def renderable(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "properties": storable.truncate(item["properties"])}
 
 
 async def list_page(

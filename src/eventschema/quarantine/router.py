@@ -3,12 +3,14 @@
 from datetime import UTC, datetime
 from typing import Annotated, get_args
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from eventschema import errors
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
 from eventschema.enforcement.router import PlansDep
+from eventschema.errors import no_nul
 from eventschema.openapi import request_body
 from eventschema.pagination import page_params
 from eventschema.quarantine import service
@@ -48,10 +50,15 @@ async def list_quarantined_events(
     after: str | None = None,
     before: str | None = None,
 ) -> Response:
+    event = no_nul("event", event)
     filters = Filters(event=event, reason=_reason(reason), after=_time("after", after), before=_time("before", before))
     page = page_params(request, settings)
     total, rows = await service.list_page(session, project.id, filters, page.limit, page.offset)
-    return paginated(request, settings, page, total, [service.event_dict(row) for row in rows])
+    results = [service.event_dict(row) for row in rows]
+    try:
+        return paginated(request, settings, page, total, results)
+    except orjson.JSONEncodeError:
+        return paginated(request, settings, page, total, [service.renderable(item) for item in results])
 
 
 @router.post("/replay/", response_model=ReplayRead, openapi_extra=request_body(ReplayRequest))
@@ -67,7 +74,11 @@ async def replay_quarantined_events(
 
 @router.get("/{id}/", response_model=QuarantinedEventRead)
 async def retrieve_quarantined_event(id: str, project: Project, session: SessionDep) -> Response:
-    return JSONResponse(service.event_dict(await service.retrieve(session, project.id, object_id(id))))
+    item = service.event_dict(await service.retrieve(session, project.id, object_id(id)))
+    try:
+        return JSONResponse(item)
+    except orjson.JSONEncodeError:
+        return JSONResponse(service.renderable(item))
 
 
 @router.delete("/{id}/", status_code=204)

@@ -1,25 +1,25 @@
 """Quarantine shapes: the stored event, the replay request and its outcome."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from eventschema.fields import RequestModel
+from eventschema.enforcement.schemas import ViolationRead
+from eventschema.fields import NoNullCharacters, RequestModel
 
-# The schema checks' reasons, and `upstream_rejected`: the upstream PostHog refused the event (4xx) when it was
-# forwarded.
-Reason = Literal["missing_required", "type_mismatch", "unexpected_property", "upstream_rejected"]
+# The schema checks' reasons; `invalid_event`: the event could not be stored as sent (NUL characters, nested too
+# deeply); `upstream_rejected`: the upstream PostHog refused the event (4xx) when it was forwarded.
+Reason = Literal["missing_required", "type_mismatch", "unexpected_property", "invalid_event", "upstream_rejected"]
 
 
-class QuarantineViolationRead(BaseModel):
-    property: str
-    reason: Reason
-    expected_types: list[str]
-    actual_value: str | None
+class QuarantineViolationRead(ViolationRead):
+    reason: Reason  # type: ignore[assignment]
     message: str | None = Field(
-        default=None, description="For `upstream_rejected`: the upstream's status and the start of its answer."
+        default=None,
+        description="For `invalid_event`: what cannot be stored as sent and what was done about it; for "
+        "`upstream_rejected`: the upstream's status and the start of its answer.",
     )
 
 
@@ -44,7 +44,7 @@ class ReplayRequest(RequestModel):
     """Which quarantined events to replay: these ids, or those matching the filters (all when none is given)."""
 
     ids: list[UUID] | None = None
-    event: str | None = None
+    event: Annotated[str, NoNullCharacters] | None = None
     reason: Reason | None = None
 
 

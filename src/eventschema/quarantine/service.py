@@ -3,7 +3,10 @@
 A replay checks each event again against the project's current schemas: those that pass now (or whose
 definition no longer rejects them) are forwarded as the gateway would and leave the quarantine; the others
 stay, with their violations brought up to date. An event the upstream refused (`upstream_rejected`) is forwarded
-again unless its definition now rejects it.
+again unless its definition now rejects it. An `invalid_event` always stays: what is kept of it is a repaired
+copy, not what the client sent, so it is there to be inspected and deleted, never forwarded.
+
+Rows stored before the depth limit may nest deeper than a page can render; `renderable` cuts them down.
 """
 
 from collections.abc import Sequence
@@ -13,8 +16,9 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
+from eventschema.capture import storable
 from eventschema.capture.delivery import Delivery, deliver
-from eventschema.capture.triage import VIOLATIONS_KEY, Accepted, event_time, reasons
+from eventschema.capture.triage import VIOLATIONS_KEY, Accepted, reasons, timed
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.plan import MARK, QUARANTINE
 from eventschema.models import QuarantinedEvent, utcnow
@@ -35,6 +39,10 @@ def event_dict(row: QuarantinedEvent) -> dict[str, Any]:
         "reasons": row.reasons.split(",") if row.reasons else [],
         "received_at": row.received_at,
     }
+
+
+def renderable(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "properties": storable.truncate(item["properties"])}
 
 
 async def list_page(
@@ -65,7 +73,10 @@ async def replay(
     accepted: list[Accepted] = []
     forwarded: list[UUID] = []
     for row in rows:
+        if storable.INVALID_EVENT in row.reasons:
+            continue
         properties = dict(row.properties)
+        properties.pop(VIOLATIONS_KEY, None)
         action, violations = plan.check(row.event, properties)
         records = [violation.to_dict() for violation in violations]
         if action == QUARANTINE:
@@ -75,7 +86,7 @@ async def replay(
         if action == MARK:
             properties[VIOLATIONS_KEY] = records
         raw = {**row.fields, "event": row.event, "distinct_id": row.distinct_id, "properties": properties}
-        accepted.append(Accepted(row.event, row.distinct_id, properties, event_time(raw, row.received_at), raw))
+        accepted.append(Accepted(row.event, row.distinct_id, properties, timed(raw, properties, row.received_at), raw))
         forwarded.append(row.id)
     await deliver(session, settings, [Delivery(project_id, token, now, accepted)])
     await repository.remove(session, forwarded)

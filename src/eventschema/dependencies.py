@@ -29,6 +29,7 @@ from eventschema.settings import Settings
 
 KEY_FIELD = "personal_api_key"
 TOUCH_KEY_STATE = "touch_key_id"
+MALFORMED_HEADER = "Authorization header must be 'Bearer <personal API key>'."
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,13 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def _presented_key(request: Request) -> tuple[str, str] | None:
-    """The key and where it was found: the Authorization header, the body, then the query string."""
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    """The key and where it was found: the Authorization header, the body, then the query string.
+
+    A malformed Authorization header is reported only when no other source has a key, so the sources keep
+    PostHog's order; before, it read as "no credentials" and left the user guessing.
+    """
+    header = request.headers.get("authorization", "").strip()
+    scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip(), "Authorization header"
     if request.method not in READ_METHODS:
@@ -73,6 +79,8 @@ async def _presented_key(request: Request) -> tuple[str, str] | None:
     query_value = request.query_params.get(KEY_FIELD)
     if query_value:
         return query_value, "query string"
+    if header:
+        raise errors.AuthenticationFailed(MALFORMED_HEADER)
     return None
 
 

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
-from eventschema.auth.ratelimit import RateLimiter
+from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
@@ -124,6 +124,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         RateLimiter(settings.rate_limit_burst_per_minute, settings.rate_limit_sustained_per_hour)
         if settings.rate_limit_enabled
         else None
+    )
+    app.state.failed_attempts = (
+        FailedAttempts(settings.auth_failures_per_minute) if settings.auth_failures_per_minute else None
     )
     for router in (
         projects_router,

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     api_max_batch_body_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest body of the /api/ routes that take batches of events."
     )
+    auth_failures_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="Failed authentications allowed per client address per minute; past them every request from "
+        "that address gets 429 until the minute ends. 0 turns this off.",
+    )
     page_size_max: int = Field(default=1000, ge=1, description="Upper bound for ?limit= on list endpoints.")
     capture_max_payload_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest capture request body accepted, after decompression."

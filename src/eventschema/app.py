@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -20,7 +19,7 @@ from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.codegen.router import router as codegen_router
-from eventschema.db import Database
+from eventschema.db import Database, is_unavailable
 from eventschema.dependencies import check_route_scopes
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.router import router as enforcement_router
@@ -40,7 +39,6 @@ logger = logging.getLogger("eventschema")
 OPENAPI_URL = "/api/schema/"
 DOCS_URL = "/api/schema/docs/"
 PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL})
-DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError, OSError)
 
 
 class OptionalTrailingSlash:
@@ -53,6 +51,28 @@ class OptionalTrailingSlash:
         if scope["type"] == "http" and not scope["path"].endswith("/"):
             scope = {**scope, "path": scope["path"] + "/"}
         await self.app(scope, receive, send)
+
+
+class DatabaseOutages:
+    """503 with Retry-After for a database that is down, starting up or shutting down, from any route (capture
+    too), in one warning line.
+
+    The exception stops here. Past this point Starlette's server-error handler would answer and then re-raise it,
+    and uvicorn would log a traceback for every request and close the client's keep-alive connection. Every
+    route finishes its database work before it starts its response, so there is always a response to send.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            if scope["type"] != "http" or not is_unavailable(exc):
+                raise
+            logger.warning("database unavailable: %s", str(getattr(exc, "orig", None) or exc).splitlines()[0])
+            await error_response(errors.ServiceUnavailable())(scope, receive, send)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -71,6 +91,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         error.type = "invalid_request" if exc.status_code < 500 else "server_error"
         return error_response(error)
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(_request: Request, _exc: ClientDisconnect) -> Response:
+        # The client left before its body arrived: there is nobody to answer and nothing went wrong here.
+        return Response(status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def request_validation_error(_request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0]
@@ -79,9 +104,6 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> Response:
-        if isinstance(exc, DATABASE_DOWN):
-            logger.warning("database unavailable: %s", exc)
-            return error_response(errors.ServiceUnavailable())
         logger.exception("unhandled error", exc_info=exc)
         return error_response(errors.APIError())
 
@@ -157,4 +179,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(OptionalTrailingSlash)
     # Outermost of the app's own middleware: capture requests skip the rest.
     app.add_middleware(CaptureEndpoints)
+    app.add_middleware(DatabaseOutages)
     return app

@@ -51,7 +51,7 @@ async def read_body(request: Request) -> dict[str, Any]:
 async def _bounded_body(request: Request) -> bytes:
     limit = body_limit(request)
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise errors.RequestTooLarge(limit)
     chunks = []
     size = 0

@@ -53,6 +53,13 @@ class OptionalTrailingSlash:
         await self.app(scope, receive, send)
 
 
+def _first_line(exc: Exception) -> str:
+    """The driver's message without SQLAlchemy's SQL and background link, which span several lines."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).splitlines()
+    return lines[0] if lines else type(cause).__name__
+
+
 class DatabaseOutages:
     """503 with Retry-After for a database that is down, starting up or shutting down, from any route (capture
     too), in one warning line.
@@ -71,7 +78,7 @@ class DatabaseOutages:
         except Exception as exc:
             if scope["type"] != "http" or not is_unavailable(exc):
                 raise
-            logger.warning("database unavailable: %s", str(getattr(exc, "orig", None) or exc).splitlines()[0])
+            logger.warning("database unavailable: %s", _first_line(exc))
             await error_response(errors.ServiceUnavailable())(scope, receive, send)
 
 
@@ -177,7 +184,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     openapi.install(app)
     check_route_scopes(app, PUBLIC_PATHS)
     app.add_middleware(OptionalTrailingSlash)
-    # Outermost of the app's own middleware: capture requests skip the rest.
+    # Capture requests skip the middleware added before this one.
     app.add_middleware(CaptureEndpoints)
+    # Outermost of the app's own middleware, so capture's outages are answered here too.
     app.add_middleware(DatabaseOutages)
     return app

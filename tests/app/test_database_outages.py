@@ -153,3 +153,19 @@ async def test_a_client_that_leaves_before_its_body_arrives_is_no_error(
 
     assert sent[0]["type"] == "http.response.start"
     assert_quiet(caplog)
+
+
+async def test_an_outage_without_a_message_is_503_too(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app(app_settings(), database=db)
+
+    @app.get("/api/outage/", include_in_schema=False)
+    async def outage() -> None:
+        raise TimeoutError
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=True)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.get("/api/outage/")
+    await app.state.gateway.close()
+
+    assert (response.status_code, response.json()) == (503, UNAVAILABLE)
+    assert [record.getMessage() for record in caplog.records] == ["database unavailable: TimeoutError"]

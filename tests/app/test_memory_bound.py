@@ -74,7 +74,7 @@ async def wait_healthy(http: httpx.AsyncClient, base: str, process: subprocess.P
     raise AssertionError("the server did not start")
 
 
-async def test_a_100_mb_body_without_credentials_is_refused_in_bounded_memory(backend: Backend, tmp_path: Path) -> None:
+async def test_a_100_mb_body_is_refused_in_bounded_memory(backend: Backend, tmp_path: Path) -> None:
     with serve(backend.url, tmp_path) as (process, base):
         async with httpx.AsyncClient(timeout=120) as http:
             await wait_healthy(http, base, process)
@@ -89,8 +89,15 @@ async def test_a_100_mb_body_without_credentials_is_refused_in_bounded_memory(ba
                 headers={"Content-Type": "application/json", "Content-Length": str(BODY_BYTES)},
             )
             streamed = await http.post(url, content=hundred_megabytes(), headers={"Content-Type": "application/json"})
+            unknown_key = await http.post(
+                url,
+                content=hundred_megabytes(),
+                headers={"Content-Type": "application/json", "Authorization": "Bearer phx_unknown"},
+            )
             after = memory_kb(process.pid)
 
     assert after["VmHWM"] - start["VmRSS"] <= ALLOWED_GROWTH_KB, (start, after)
     assert (declared.status_code, declared.json()["code"]) == (413, "request_too_large")
     assert (streamed.status_code, streamed.json()["code"]) == (413, "request_too_large")
+    # A key in the header is checked before the body is read: an unknown one is refused as it is.
+    assert (unknown_key.status_code, unknown_key.json()["code"]) == (401, "authentication_failed")

@@ -9,6 +9,7 @@ a round trip to the database on every request.
 import itertools
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 MAX_TRACKED_KEYS = 100_000
@@ -62,17 +63,20 @@ class FailedAttempts:
     """Failed authentications per client address: past `per_minute` of them, the address waits for the next
     minute, whatever key it then presents (a correct key accepted would tell a guesser it had found one)."""
 
-    def __init__(self, per_minute: int, max_addresses: int = MAX_TRACKED_ADDRESSES) -> None:
+    def __init__(
+        self, per_minute: int, max_addresses: int = MAX_TRACKED_ADDRESSES, clock: Callable[[], float] = time.time
+    ) -> None:
         self._window = _Window(60, per_minute, max_addresses)
+        self._clock = clock
 
     def wait(self, address: str, now: float | None = None) -> int:
         """0 when the address may try, else the seconds until it may."""
         if address not in self._window.counts:
             return 0  # every authenticated request passes here: one dict lookup for an address that never failed
-        return self._window.wait(address, time.time() if now is None else now)
+        return self._window.wait(address, self._clock() if now is None else now)
 
     def failed(self, address: str, now: float | None = None) -> None:
-        self._window.count(address, time.time() if now is None else now)
+        self._window.count(address, self._clock() if now is None else now)
 
     def tracked(self) -> int:
         return len(self._window.counts)

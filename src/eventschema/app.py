@@ -8,19 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
-from eventschema.auth.ratelimit import RateLimiter
+from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.codegen.router import router as codegen_router
-from eventschema.db import Database
+from eventschema.db import Database, is_unavailable
 from eventschema.dependencies import check_route_scopes
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.router import router as enforcement_router
@@ -40,7 +39,6 @@ logger = logging.getLogger("eventschema")
 OPENAPI_URL = "/api/schema/"
 DOCS_URL = "/api/schema/docs/"
 PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL})
-DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError, OSError)
 
 
 class OptionalTrailingSlash:
@@ -53,6 +51,35 @@ class OptionalTrailingSlash:
         if scope["type"] == "http" and not scope["path"].endswith("/"):
             scope = {**scope, "path": scope["path"] + "/"}
         await self.app(scope, receive, send)
+
+
+def _first_line(exc: Exception) -> str:
+    """The driver's message without SQLAlchemy's SQL and background link, which span several lines."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).splitlines()
+    return lines[0] if lines else type(cause).__name__
+
+
+class DatabaseOutages:
+    """503 with Retry-After for a database that is down, starting up or shutting down, from any route (capture
+    too), in one warning line.
+
+    The exception stops here. Past this point Starlette's server-error handler would answer and then re-raise it,
+    and uvicorn would log a traceback for every request and close the client's keep-alive connection. Every
+    route finishes its database work before it starts its response, so there is always a response to send.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            if scope["type"] != "http" or not is_unavailable(exc):
+                raise
+            logger.warning("database unavailable: %s", _first_line(exc))
+            await error_response(errors.ServiceUnavailable())(scope, receive, send)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -71,6 +98,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         error.type = "invalid_request" if exc.status_code < 500 else "server_error"
         return error_response(error)
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(_request: Request, _exc: ClientDisconnect) -> Response:
+        # The client left before its body arrived: there is nobody to answer and nothing went wrong here.
+        return Response(status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def request_validation_error(_request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0]
@@ -79,9 +111,6 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> Response:
-        if isinstance(exc, DATABASE_DOWN):
-            logger.warning("database unavailable: %s", exc)
-            return error_response(errors.ServiceUnavailable())
         logger.exception("unhandled error", exc_info=exc)
         return error_response(errors.APIError())
 
@@ -125,6 +154,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if settings.rate_limit_enabled
         else None
     )
+    app.state.failed_attempts = (
+        FailedAttempts(settings.auth_failures_per_minute) if settings.auth_failures_per_minute else None
+    )
     for router in (
         projects_router,
         users_router,
@@ -152,6 +184,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     openapi.install(app)
     check_route_scopes(app, PUBLIC_PATHS)
     app.add_middleware(OptionalTrailingSlash)
-    # Outermost of the app's own middleware: capture requests skip the rest.
+    # Capture requests skip the middleware added before this one.
     app.add_middleware(CaptureEndpoints)
+    # Outermost of the app's own middleware, so capture's outages are answered here too.
+    app.add_middleware(DatabaseOutages)
     return app

@@ -1,6 +1,12 @@
-"""Request bodies: JSON, form-encoded and multipart are all accepted, read once per request."""
+"""Request bodies: JSON, form-encoded and multipart are all accepted, read once per request.
 
-from typing import Any
+A body is bounded while it streams in (413 past the limit, before anything past it is held in memory), and
+a declared Content-Length over the limit is refused before the first byte is read. Routes that take batches
+declare it with `@takes_batches` and get the larger batch limit.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import orjson
 from starlette.exceptions import HTTPException
@@ -10,6 +16,22 @@ from eventschema import errors
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _STATE_KEY = "parsed_body"
+_BATCHES = "takes_batches"
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def takes_batches(endpoint: Endpoint) -> Endpoint:
+    """Marks a route handler whose body may be as large as `api_max_batch_body_bytes`."""
+    setattr(endpoint, _BATCHES, True)
+    return endpoint
+
+
+def body_limit(request: Request) -> int:
+    settings = request.app.state.settings
+    if getattr(request.scope.get("endpoint"), _BATCHES, False):
+        return settings.api_max_batch_body_bytes  # type: ignore[no-any-return]
+    return settings.api_max_body_bytes  # type: ignore[no-any-return]
 
 
 def _media_type(request: Request) -> str:
@@ -26,15 +48,33 @@ async def read_body(request: Request) -> dict[str, Any]:
     return body
 
 
+async def _bounded_body(request: Request) -> bytes:
+    limit = body_limit(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise errors.RequestTooLarge(limit)
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise errors.RequestTooLarge(limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    # Where Starlette keeps a body it has read: request.form() then parses these bytes, not the spent stream.
+    request._body = body
+    return body
+
+
 async def _parse(request: Request) -> dict[str, Any]:
     media_type = _media_type(request)
+    raw = await _bounded_body(request)
     if media_type in FORM_TYPES:
         try:
             form = await request.form()
         except HTTPException as exc:  # Starlette's report of a malformed multipart or form body
             raise errors.ParseError(f"Multipart form parse error - {exc.detail}") from exc
         return {key: value for key, value in form.items() if isinstance(value, str)}
-    raw = await request.body()
     if not raw.strip():
         return {}
     if media_type == "application/json" or media_type.endswith("+json") or not media_type:

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, Connection, Row, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import Executable, Select
@@ -30,9 +32,31 @@ AnySelect = Select[*tuple[Any, ...]]
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
+# What a database that is down, or on its way down or up, raises. PostgreSQL's own errors are known by their
+# SQLSTATE: connection exceptions (class 08, asyncpg's ConnectionDoesNotExistError among them), shutdowns
+# (57P01 admin, 57P02 crash), 57P03 "the database system is starting up" (CannotConnectNowError), and
+# 53300 too many connections. The driver's translation to SQLAlchemy's classes leaves them a plain DBAPIError.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError, OSError)
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
 
 class DatabaseURLError(ValueError):
     pass
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be used right now (rather than that a statement failed)."""
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        return True
+    current: BaseException | None = exc
+    for _ in range(4):  # SQLAlchemy's error -> the driver adapter's -> asyncpg's
+        if current is None:
+            return False
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+            return True
+        current = current.orig if isinstance(current, DBAPIError) else current.__cause__
+    return False
 
 
 def async_url(raw: str) -> URL:

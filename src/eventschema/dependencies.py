@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.auth import service as auth_service
 from eventschema.auth.principal import Principal
-from eventschema.auth.ratelimit import RateLimiter
+from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.repository import ProjectRef
 from eventschema.auth.scopes import READ_METHODS, grants, needed_scope
 from eventschema.bodies import read_body
@@ -29,6 +29,7 @@ from eventschema.settings import Settings
 
 KEY_FIELD = "personal_api_key"
 TOUCH_KEY_STATE = "touch_key_id"
+MALFORMED_HEADER = "Authorization header must be 'Bearer <personal API key>'."
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,13 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def _presented_key(request: Request) -> tuple[str, str] | None:
-    """The key and where it was found: the Authorization header, the body, then the query string."""
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    """The key and where it was found: the Authorization header, the body, then the query string.
+
+    A malformed Authorization header is reported only when no other source has a key, so the sources keep
+    PostHog's order; before, it read as "no credentials" and left the user guessing.
+    """
+    header = request.headers.get("authorization", "").strip()
+    scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip(), "Authorization header"
     if request.method not in READ_METHODS:
@@ -73,16 +79,41 @@ async def _presented_key(request: Request) -> tuple[str, str] | None:
     query_value = request.query_params.get(KEY_FIELD)
     if query_value:
         return query_value, "query string"
+    if header:
+        raise errors.AuthenticationFailed(MALFORMED_HEADER)
     return None
+
+
+def client_address(request: Request) -> str:
+    """The address failed authentications are counted against: behind a trusted proxy, the one it appended
+    to X-Forwarded-For (what the client wrote before it could be anything)."""
+    if request.app.state.settings.trust_proxy_headers:
+        forwarded = request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.rsplit(",", 1)[-1].strip()
+    client = request.scope.get("client")
+    return str(client[0]) if client else ""
 
 
 async def _authenticate(
     request: Request, session: AsyncSession, project: ProjectRef | None = None
 ) -> tuple[Principal, AnyRow]:
-    presented = await _presented_key(request)
-    if presented is None:
-        raise errors.NotAuthenticated()
-    principal, row = await auth_service.authenticate(session, *presented, project=project)
+    attempts: FailedAttempts | None = request.app.state.failed_attempts
+    address = ""
+    if attempts is not None:
+        address = client_address(request)
+        wait = attempts.wait(address)
+        if wait:
+            raise errors.Throttled(wait)
+    try:
+        presented = await _presented_key(request)
+        if presented is None:
+            raise errors.NotAuthenticated()
+        principal, row = await auth_service.authenticate(session, *presented, project=project)
+    except errors.AuthenticationFailed:
+        if attempts is not None:
+            attempts.failed(address)
+        raise
     limiter: RateLimiter | None = request.app.state.rate_limiter
     if limiter is not None:
         wait = limiter.check(principal.key_id)

@@ -104,6 +104,15 @@ class UnsupportedMediaType(APIError):
         super().__init__(f'Unsupported media type "{media_type}" in request.')
 
 
+class RequestTooLarge(APIError):
+    status_code = 413
+    type = "invalid_request"
+    code = "request_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body is larger than {limit} bytes.")
+
+
 class Throttled(APIError):
     status_code = 429
     type = "throttled_error"

@@ -25,6 +25,18 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = Field(default=True, description="Per-key rate limits for personal API key requests.")
     rate_limit_burst_per_minute: int = Field(default=480, ge=1)
     rate_limit_sustained_per_hour: int = Field(default=4800, ge=1)
+    api_max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest /api/ request body; routes that take batches allow more."
+    )
+    api_max_batch_body_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="Largest body of the /api/ routes that take batches of events."
+    )
+    auth_failures_per_minute: int = Field(
+        default=20,
+        ge=0,
+        description="Failed authentications allowed per client address per minute; past them every request from "
+        "that address gets 429 until the minute ends. 0 turns this off.",
+    )
     page_size_max: int = Field(default=1000, ge=1, description="Upper bound for ?limit= on list endpoints.")
     capture_max_payload_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest capture request body accepted, after decompression."

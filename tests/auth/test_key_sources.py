@@ -105,11 +105,31 @@ async def test_no_credentials(client, account: Account) -> None:
         assert response.headers["www-authenticate"] == "Bearer"
 
 
-async def test_other_authorization_headers_count_as_no_credentials(client, account: Account) -> None:
-    for authorization in ("Bearer", "Bearer ", "Basic abc", "Token phx_x", "phx_x"):
-        response = await client.get(account.url("event_definitions/"), headers={"Authorization": authorization})
-        assert response.status_code == 401, authorization
-        assert response.json() == NOT_AUTHENTICATED, authorization
+async def test_a_malformed_authorization_header_says_what_is_wrong(client, account: Account) -> None:
+    expected = error(
+        "authentication_error", "authentication_failed", "Authorization header must be 'Bearer <personal API key>'."
+    )
+    for authorization in ("Bearer", "Bearer ", "Basic abc", "Token phx_x", "phx_x", account.api_key):
+        for method in ("GET", "POST"):
+            response = await client.request(
+                method, account.url("event_definitions/"), headers={"Authorization": authorization}
+            )
+            assert (authorization, method, response.status_code) == (authorization, method, 401)
+            assert response.json() == expected, authorization
+            assert response.headers["www-authenticate"] == "Bearer", authorization
+
+
+async def test_a_malformed_header_leaves_the_body_and_query_keys_their_turn(client, account: Account) -> None:
+    """The key's sources keep PostHog's order; the header's error is reported only when no source has a key."""
+    headers = {"Authorization": account.api_key}
+    body = await client.post(
+        account.url("event_definitions/"), json={"name": "b", "personal_api_key": account.api_key}, headers=headers
+    )
+    query = await client.get(
+        account.url("event_definitions/"), params={"personal_api_key": account.api_key}, headers=headers
+    )
+
+    assert (body.status_code, query.status_code) == (201, 200)
 
 
 async def test_a_key_in_a_get_body_is_ignored(client, account: Account) -> None:

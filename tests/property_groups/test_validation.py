@@ -7,6 +7,7 @@ DUPLICATE_GROUP = "A property group with this name already exists for this team"
 REQUIRED = error("required", "This field is required.", "name")
 BLANK = "This field may not be blank."
 NULL = "This field may not be null."
+INVALID_TYPE = '"Duration" is not a valid choice. Choose one of: DateTime, String, Numeric, Boolean, Object.'
 
 # (body, the exact error it gets); none of them writes anything.
 INVALID_BODIES = [
@@ -27,7 +28,7 @@ INVALID_BODIES = [
     ),
     (
         {"name": "g", "properties": [prop("a", "Duration")]},
-        error("invalid_choice", '"Duration" is not a valid choice.', "properties__0__property_type"),
+        error("invalid_choice", INVALID_TYPE, "properties__0__property_type"),
     ),
     (
         {"name": "g", "properties": [{"name": "a"}]},
@@ -112,7 +113,7 @@ async def test_patch_field_rules(client, account: Account) -> None:
         ),
         (
             {"properties": [prop("a", "Duration")]},
-            error("invalid_choice", '"Duration" is not a valid choice.', "properties__0__property_type"),
+            error("invalid_choice", INVALID_TYPE, "properties__0__property_type"),
         ),
     ]
     for body, expected in cases:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from eventschema import errors
+from eventschema.bodies import takes_batches
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
 from eventschema.enforcement import service
 from eventschema.enforcement.cache import PlanCache
@@ -48,6 +49,7 @@ def _events(body: dict[str, Any]) -> list[EventToValidate]:
 
 
 @router.post("/validate/", response_model=ValidateResultsRead, openapi_extra=request_body(BatchToValidate))
+@takes_batches
 async def validate_events(project: Reader, session: SessionDep, plans: PlansDep, body: BodyDep) -> Response:
     """One event (`{"event", "properties"}`) or `{"batch": [...]}`; needs only `event_definition:read`."""
     results = await service.validate(session, plans, project.id, _events(body))

@@ -1,20 +1,36 @@
 """Property group and property shapes: <Thing>Read / <Thing>Create / <Thing>Update."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from eventschema.fields import Name400, PartialModel, PropertyName, RequestModel, Text
 
 PropertyType = Literal["DateTime", "String", "Numeric", "Boolean", "Object"]
+_CHOICES = ", ".join(get_args(PropertyType))
+
+
+def _known_type(value: Any) -> Any:
+    """PostHog's invalid-choice message, followed by the choices, so a typo can be fixed without the docs."""
+    if value is None or value in get_args(PropertyType):
+        return value  # None: reported by the field itself as "may not be null"
+    raise PydanticCustomError(
+        "invalid_choice",
+        '"{value}" is not a valid choice. Choose one of: {choices}.',
+        {"value": value, "choices": _CHOICES},
+    )
+
+
+PropertyTypeIn = Annotated[PropertyType, BeforeValidator(_known_type)]
 
 
 class PropertyWrite(RequestModel):
     id: UUID | None = None
     name: PropertyName
-    property_type: PropertyType
+    property_type: PropertyTypeIn
     is_required: bool = False
     is_optional_in_types: bool = False
     description: Text = ""

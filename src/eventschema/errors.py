@@ -88,13 +88,6 @@ class MethodNotAllowed(APIError):
         super().__init__(f'Method "{method}" not allowed.')
 
 
-class PayloadTooLarge(APIError):
-    status_code = 413
-    type = "invalid_request"
-    code = "payload_too_large"
-    default_detail = "The request body is too large."
-
-
 class UnsupportedMediaType(APIError):
     status_code = 415
     type = "invalid_request"

@@ -112,7 +112,7 @@ async def test_payloads_beyond_the_limit_are_413(db: Database, account: Account)
             response = await client.post("/batch/", content=body, headers=headers)
             assert response.status_code == 413, headers
             assert response.json() == error(
-                "invalid_request", "payload_too_large", "The payload exceeds 2048 bytes.", None
+                "invalid_request", "request_too_large", "Request body is larger than 2048 bytes.", None
             )
         assert len(await logged(client, account)) == 1
 
@@ -133,7 +133,7 @@ async def test_a_declared_length_beyond_the_limit_is_413_before_the_body_is_read
         response = await client.post("/e/", content=body(), headers={"Content-Length": "10240"})
 
     assert response.status_code == 413
-    assert response.json()["code"] == "payload_too_large"
+    assert response.json()["code"] == "request_too_large"
     assert received == []
 
 

@@ -77,8 +77,8 @@ def _gunzip(body: Body, limit: int) -> bytes:
     return data
 
 
-def too_large(limit: int) -> errors.PayloadTooLarge:
-    return errors.PayloadTooLarge(f"The payload exceeds {limit} bytes.")
+def too_large(limit: int) -> errors.RequestTooLarge:
+    return errors.RequestTooLarge(limit)
 
 
 def _payload(data: Any, nul: bool) -> Payload:

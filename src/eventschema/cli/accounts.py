@@ -10,6 +10,7 @@ from eventschema.auth.scopes import parse_scopes
 from eventschema.cli.common import (
     DatabaseURLOption,
     JSONOption,
+    command_group,
     database_url,
     fail,
     migrated,
@@ -18,9 +19,9 @@ from eventschema.cli.common import (
 )
 from eventschema.projects import service as projects_service
 
-projects_app = typer.Typer(help="Create and list projects, rotate their API keys.", no_args_is_help=True)
+projects_app = command_group("Create and list projects, rotate their API keys.")
 SCOPES_HELP = "Comma-separated, e.g. 'event_definition:read,event_definition:write', or '*' for everything."
-keys_app = typer.Typer(help="Create, list and revoke personal API keys.", no_args_is_help=True)
+keys_app = command_group("Create, list and revoke personal API keys.")
 
 
 def bootstrap(
@@ -97,7 +98,8 @@ def create_key(
         str, typer.Option(help="Comma-separated, e.g. 'event_definition:read,event_definition:write' or '*'.")
     ],
     project: Annotated[
-        list[int] | None, typer.Option("--project", help="Limit the key to this project (repeatable).")
+        list[int] | None,
+        typer.Option("--project", metavar="ID", help="Limit the key to this project (repeatable)."),
     ] = None,
     label: Annotated[str, typer.Option(help="A name to recognise the key by.")] = "",
     as_json: JSONOption = False,

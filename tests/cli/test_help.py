@@ -48,7 +48,7 @@ def test_help_shows_every_text_in_full_and_flags_as_flags(path: tuple[str, ...],
     assert "…" not in output
     assert "<bool>" not in output.lower() and "boolean" not in output.lower()
     assert max(len(line) for line in output.splitlines()) <= columns
-    texts = [command.help or ""] + [param.help or "" for param in command.params if param.param_type_name == "option"]
+    texts = [command.help or ""] + [getattr(param, "help", None) or "" for param in command.params]
     if hasattr(command, "list_commands"):
         context = command.context_class(command)
         texts += [command.get_command(context, name).help.split("\n\n")[0] for name in command.list_commands(context)]

@@ -20,7 +20,11 @@ T = TypeVar("T")
 
 DatabaseURLOption = Annotated[
     str | None,
-    typer.Option("--database-url", help="sqlite:///path.db or postgresql://...; default: $EVENTSCHEMA_DATABASE_URL."),
+    typer.Option(
+        "--database-url",
+        metavar="URL",
+        help="sqlite:///path.db or postgresql://...; default: $EVENTSCHEMA_DATABASE_URL.",
+    ),
 ]
 JSONOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 

@@ -133,22 +133,25 @@ def pull(
         typer.Option(
             "--output",
             "-o",
+            metavar="PATH",
             help="File (or directory) to write; default: as recorded in ./posthog.json, "
             "else posthog-typed.ts, posthog_typed.py, posthog_typed.go or posthog-typed.schema.json.",
         ),
     ] = None,
     host: Annotated[
-        str, typer.Option(envvar=["EVENTSCHEMA_HOST", "POSTHOG_CLI_HOST"], help="The eventschema server.")
+        str,
+        typer.Option(envvar=["EVENTSCHEMA_HOST", "POSTHOG_CLI_HOST"], metavar="URL", help="The eventschema server."),
     ] = "http://127.0.0.1:8000",
     project: Annotated[
         str,
         typer.Option(
             envvar=["EVENTSCHEMA_PROJECT_ID", "POSTHOG_CLI_PROJECT_ID", "POSTHOG_CLI_ENV_ID"],
+            metavar="ID",
             help="Project id, or @current for the key owner's current project.",
         ),
     ] = "@current",
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the file is stale.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 30.0,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds to wait for the server.")] = 30.0,
     api_key: Annotated[
         str | None,
         typer.Option(

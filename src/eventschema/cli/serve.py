@@ -44,9 +44,11 @@ async def _key_count(url: str) -> int:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core is a good start).")] = 1,
+    host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Worker processes (one per core is a good start).")
+    ] = 1,
     url: DatabaseURLOption = None,
     access_log: Annotated[
         bool | None,

@@ -1,5 +1,16 @@
 """The ASGI app for uvicorn workers (`eventschema serve` points them here); settings come from the environment."""
 
-from eventschema.app import create_app
+from starlette.types import ASGIApp
 
-app = create_app()
+from eventschema.app import create_app
+from eventschema.logs import AccessLog
+from eventschema.settings import get_settings
+
+
+def _app() -> ASGIApp:
+    settings = get_settings()
+    app = create_app(settings)
+    return AccessLog(app) if settings.access_log else app
+
+
+app = _app()

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +64,14 @@ class Settings(BaseSettings):
     )
     retention_interval_seconds: float = Field(
         default=600.0, gt=0, description="How often each process deletes what is past its retention."
+    )
+
+    access_log: bool = Field(default=True, description="Log one line per HTTP request (eventschema.access).")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text, or json: one JSON object per line for log shippers."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Least severe level of eventschema's own log lines."
     )
 
 

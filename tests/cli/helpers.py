@@ -37,12 +37,12 @@ class Result:
         return json.loads(lines[0])
 
 
-def cli_env(database_url: str | None) -> dict[str, str]:
-    """The test's environment without any EVENTSCHEMA_* setting, plus the database URL if given."""
+def cli_env(database_url: str | None, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The test's environment without any EVENTSCHEMA_* setting, plus the database URL if given and `extra_env`."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("EVENTSCHEMA_")}
     if database_url is not None:
         env["EVENTSCHEMA_DATABASE_URL"] = database_url
-    return env
+    return {**env, **(extra_env or {})}
 
 
 async def run_cli(*args: str, database_url: str | None, cwd: Path) -> Result:
@@ -60,13 +60,13 @@ async def run_cli(*args: str, database_url: str | None, cwd: Path) -> Result:
     return Result(process.returncode, stdout.decode(), stderr.decode())
 
 
-def run_cli_sync(*args: str, database_url: str | None, cwd: Path) -> Result:
+def run_cli_sync(*args: str, database_url: str | None, cwd: Path, extra_env: dict[str, str] | None = None) -> Result:
     assert EXECUTABLE, "the eventschema console script is not installed"
     completed = subprocess.run(
         [EXECUTABLE, *args],
         capture_output=True,
         text=True,
-        env=cli_env(database_url),
+        env=cli_env(database_url, extra_env),
         cwd=cwd,
         timeout=TIMEOUT,
         check=False,

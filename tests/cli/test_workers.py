@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 import requests
 import typer
+from uvicorn.config import STARTUP_FAILURE
 
-from eventschema.cli.workers import bind_sockets, claim_port
+from eventschema.cli.workers import Supervisor, bind_sockets, claim_port
 from tests.cli.helpers import EXECUTABLE, cli_env, run_cli_sync
 
 HOST = "127.0.0.1"
@@ -190,7 +192,7 @@ def test_bind_sockets_gives_each_worker_a_socket_on_one_port() -> None:
             sock.close()
 
 
-def test_bind_sockets_on_a_given_port_and_the_check_that_it_is_free(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bind_sockets_on_a_given_port_and_the_check_that_it_is_free(caplog: pytest.LogCaptureFixture) -> None:
     port = _free_port()
     sockets = bind_sockets(HOST, port, 2)
     try:
@@ -201,7 +203,9 @@ def test_bind_sockets_on_a_given_port_and_the_check_that_it_is_free(capsys: pyte
         with pytest.raises(typer.Exit) as exited:
             claim_port(HOST, port, 2)
         assert exited.value.exit_code == 1
-        assert capsys.readouterr().err == f"eventschema: cannot listen on {HOST}:{port}: address already in use\n"
+        [record] = caplog.records
+        assert (record.name, record.levelname) == ("eventschema.serve", "ERROR")
+        assert record.getMessage() == f"cannot listen on {HOST}:{port}: address already in use"
     finally:
         for sock in sockets:
             sock.close()
@@ -250,7 +254,7 @@ def test_a_killed_worker_is_replaced_and_requests_keep_being_answered(server: Se
 
     assert len(after - before) == 1
     assert set(statuses) == {200}
-    assert f"eventschema: worker {victim} exited (code -9); restarting it" in server.log
+    assert f"WARNING eventschema.serve worker {victim} exited (code -9); restarting it" in server.log
     assert server.process.poll() is None
 
 
@@ -308,22 +312,36 @@ def test_a_port_in_use_is_refused(tmp_path: Path) -> None:
         code, stderr = _run_to_exit(_serve_command(url, port), tmp_path, cli_env(None))
 
     assert code != 0
-    assert f"eventschema: cannot listen on {HOST}:{port}: address already in use" in stderr
+    assert f"ERROR eventschema.serve cannot listen on {HOST}:{port}: address already in use" in stderr
 
 
 def test_a_second_server_on_the_same_port_is_refused(server: Server, tmp_path: Path) -> None:
     code, stderr = _run_to_exit(_serve_command(_database(tmp_path), server.port), tmp_path, cli_env(None))
 
     assert code != 0
-    assert f"eventschema: cannot listen on {HOST}:{server.port}: address already in use" in stderr
+    assert f"ERROR eventschema.serve cannot listen on {HOST}:{server.port}: address already in use" in stderr
     assert server.health() == 200
 
 
-def test_a_worker_that_cannot_start_stops_the_server(tmp_path: Path) -> None:
-    # The command itself does not read this setting; the app in each worker does, and refuses it.
+def test_an_invalid_setting_stops_serve_before_any_worker_starts(tmp_path: Path) -> None:
     env = {**cli_env(None), "EVENTSCHEMA_PAGE_SIZE_MAX": "0"}
 
     code, stderr = _run_to_exit(_serve_command(_database(tmp_path), _free_port()), tmp_path, env)
 
+    assert code == 2
+    assert stderr.startswith("error: invalid setting: EVENTSCHEMA_PAGE_SIZE_MAX: ")
+    assert len(stderr.splitlines()) == 1, stderr
+
+
+def _worker_that_cannot_start(sock: socket.socket, supervisor: int) -> None:
+    sys.exit(STARTUP_FAILURE)
+
+
+def test_a_worker_that_cannot_start_stops_the_server(caplog: pytest.LogCaptureFixture) -> None:
+    sockets = bind_sockets(HOST, 0, 2)
+
+    code = Supervisor(sockets, worker=_worker_that_cannot_start).run()
+
     assert code == 1
-    assert "could not start" in stderr
+    assert any("could not start" in record.getMessage() for record in caplog.records)
+    assert all(sock.fileno() == -1 for sock in sockets)  # closed

@@ -10,6 +10,7 @@ from eventschema.auth.scopes import parse_scopes
 from eventschema.cli.common import (
     DatabaseURLOption,
     JSONOption,
+    command_group,
     database_url,
     fail,
     migrated,
@@ -18,14 +19,14 @@ from eventschema.cli.common import (
 )
 from eventschema.projects import service as projects_service
 
-projects_app = typer.Typer(help="Create and list projects, rotate their API keys.", no_args_is_help=True)
+projects_app = command_group("Create and list projects, rotate their API keys.")
 SCOPES_HELP = "Comma-separated, e.g. 'event_definition:read,event_definition:write', or '*' for everything."
-keys_app = typer.Typer(help="Create, list and revoke personal API keys.", no_args_is_help=True)
+keys_app = command_group("Create, list and revoke personal API keys.")
 
 
 def bootstrap(
-    email: Annotated[str, typer.Option(help="The user to create (or reuse).")] = "admin@localhost",
-    project: Annotated[str, typer.Option(help="The project to create (or reuse).")] = "Default project",
+    email: Annotated[str, typer.Option(metavar="EMAIL", help="The user to create (or reuse).")] = "admin@localhost",
+    project: Annotated[str, typer.Option(metavar="NAME", help="The project to create (or reuse).")] = "Default project",
     as_json: JSONOption = False,
     url: DatabaseURLOption = None,
 ) -> None:
@@ -44,7 +45,11 @@ def bootstrap(
 
 
 @projects_app.command("create")
-def create_project(name: str, as_json: JSONOption = False, url: DatabaseURLOption = None) -> None:
+def create_project(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The new project's name.")],
+    as_json: JSONOption = False,
+    url: DatabaseURLOption = None,
+) -> None:
     """Create a project in the bootstrap organization."""
 
     async def work(session: AsyncSession) -> tuple[int, str, str]:
@@ -77,7 +82,11 @@ def list_projects(as_json: JSONOption = False, url: DatabaseURLOption = None) ->
 
 
 @projects_app.command("rotate-token")
-def rotate_token(project_id: int, as_json: JSONOption = False, url: DatabaseURLOption = None) -> None:
+def rotate_token(
+    project_id: Annotated[int, typer.Argument(metavar="ID", help="The project's id.")],
+    as_json: JSONOption = False,
+    url: DatabaseURLOption = None,
+) -> None:
     """Give a project a new public project API key (phc_...); the old one is refused from then on."""
 
     async def work(session: AsyncSession) -> str:
@@ -92,14 +101,18 @@ def rotate_token(project_id: int, as_json: JSONOption = False, url: DatabaseURLO
 
 @keys_app.command("create")
 def create_key(
-    email: Annotated[str, typer.Option(help="The key's owner.")],
+    email: Annotated[str, typer.Option(metavar="EMAIL", help="The key's owner.")],
     scopes: Annotated[
-        str, typer.Option(help="Comma-separated, e.g. 'event_definition:read,event_definition:write' or '*'.")
+        str,
+        typer.Option(
+            metavar="SCOPES", help="Comma-separated, e.g. 'event_definition:read,event_definition:write' or '*'."
+        ),
     ],
     project: Annotated[
-        list[int] | None, typer.Option("--project", help="Limit the key to this project (repeatable).")
+        list[int] | None,
+        typer.Option("--project", metavar="ID", help="Limit the key to this project (repeatable)."),
     ] = None,
-    label: Annotated[str, typer.Option(help="A name to recognise the key by.")] = "",
+    label: Annotated[str, typer.Option(metavar="LABEL", help="A name to recognise the key by.")] = "",
     as_json: JSONOption = False,
     url: DatabaseURLOption = None,
 ) -> None:
@@ -137,7 +150,10 @@ def list_keys(as_json: JSONOption = False, url: DatabaseURLOption = None) -> Non
 
 
 @keys_app.command("revoke")
-def revoke_key(key_id: str, url: DatabaseURLOption = None) -> None:
+def revoke_key(
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="The key's id (from keys list).")],
+    url: DatabaseURLOption = None,
+) -> None:
     """Delete a key; requests using it are refused from then on."""
 
     async def work(session: AsyncSession) -> None:

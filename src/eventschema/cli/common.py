@@ -8,6 +8,8 @@ from typing import Annotated, Any, TypeVar
 import orjson
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
+from typer import _click as click  # the click that typer vendors, and its commands are built from
+from typer.core import TyperGroup
 
 from eventschema import errors
 from eventschema.db import Database, DatabaseURLError
@@ -18,9 +20,33 @@ T = TypeVar("T")
 
 DatabaseURLOption = Annotated[
     str | None,
-    typer.Option("--database-url", help="sqlite:///path.db or postgresql://...; default: $EVENTSCHEMA_DATABASE_URL."),
+    typer.Option(
+        "--database-url",
+        metavar="URL",
+        help="sqlite:///path.db or postgresql://...; default: $EVENTSCHEMA_DATABASE_URL.",
+    ),
 ]
 JSONOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+class _Group(TyperGroup):
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole first sentence: click would cut it to fit one line."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=sys.maxsize)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def command_group(help: str) -> typer.Typer:
+    """A Typer app with plain help: rich's tables cut long words off and show flags as `<bool>`."""
+    return typer.Typer(
+        help=help, cls=_Group, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False
+    )
 
 
 def database_url(option: str | None) -> str:

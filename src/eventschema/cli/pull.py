@@ -19,7 +19,9 @@ from typing import Annotated, Any, NoReturn
 import httpx
 import typer
 
-KEY_VARIABLES = ("EVENTSCHEMA_API_KEY", "POSTHOG_CLI_API_KEY", "POSTHOG_CLI_TOKEN")
+# Where the personal API key is looked for, first set wins: this tool's own variable, then posthog-cli's, then the
+# one PostHog's API reference (and our quick start) exports.
+KEY_VARIABLES = ("EVENTSCHEMA_API_KEY", "POSTHOG_CLI_API_KEY", "POSTHOG_CLI_TOKEN", "POSTHOG_PERSONAL_API_KEY")
 CONFIG_NAME = "posthog.json"
 RESPONSE_KEYS = ("content", "event_count", "schema_hash", "generator_version")
 STALE, CONFIGURATION, REFUSED, UNREACHABLE = 1, 2, 3, 4
@@ -45,12 +47,12 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _api_key() -> str:
-    for variable in KEY_VARIABLES:
-        value = os.environ.get(variable, "").strip()
-        if value:
-            return value
-    fail(f"no API key: set {KEY_VARIABLES[0]} (or {', '.join(KEY_VARIABLES[1:])}) to a personal API key", CONFIGURATION)
+def _api_key(option: str | None) -> str:
+    """--api-key, else the first of KEY_VARIABLES that holds more than blanks."""
+    for value in (option, *(os.environ.get(variable) for variable in KEY_VARIABLES)):
+        if value and value.strip():
+            return value.strip()
+    fail(f"no API key: set {' or '.join(KEY_VARIABLES)} to a personal API key", CONFIGURATION)
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -131,25 +133,37 @@ def pull(
         typer.Option(
             "--output",
             "-o",
+            metavar="PATH",
             help="File (or directory) to write; default: as recorded in ./posthog.json, "
             "else posthog-typed.ts, posthog_typed.py, posthog_typed.go or posthog-typed.schema.json.",
         ),
     ] = None,
     host: Annotated[
-        str, typer.Option(envvar=["EVENTSCHEMA_HOST", "POSTHOG_CLI_HOST"], help="The eventschema server.")
+        str,
+        typer.Option(envvar=["EVENTSCHEMA_HOST", "POSTHOG_CLI_HOST"], metavar="URL", help="The eventschema server."),
     ] = "http://127.0.0.1:8000",
     project: Annotated[
         str,
         typer.Option(
             envvar=["EVENTSCHEMA_PROJECT_ID", "POSTHOG_CLI_PROJECT_ID", "POSTHOG_CLI_ENV_ID"],
+            metavar="ID",
             help="Project id, or @current for the key owner's current project.",
         ),
     ] = "@current",
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the file is stale.")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server.")] = 30.0,
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds to wait for the server.")] = 30.0,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KEY",
+            show_default=False,
+            help="Personal API key (phx_...); better given in the environment, where the first of "
+            f"{', '.join(KEY_VARIABLES)} that is set is used.",
+        ),
+    ] = None,
 ) -> None:
-    """Fetch generated code for the tracking plan (API key from $EVENTSCHEMA_API_KEY) and write it if it changed."""
-    key = _api_key()
+    """Fetch generated code for the tracking plan and write it if it changed."""
+    key = _api_key(api_key)
     path = _output_path(language, output)
     generated = _fetch(host, project, language, key, timeout)
     on_disk = _current(path)

@@ -21,6 +21,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
@@ -30,6 +31,9 @@ from typing import Final, TypedDict
 import typer
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
+
+from eventschema.logs import log_config
+from eventschema.settings import get_settings
 
 APP: Final = "eventschema.asgi:app"
 BACKLOG: Final = 2048
@@ -66,8 +70,13 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def _say(message: str) -> None:
-    typer.echo(f"eventschema: {message}", err=True)
+logger = logging.getLogger("eventschema.serve")
+
+
+def server_config() -> uvicorn.Config:
+    """A worker's uvicorn configuration; its log lines take the format the settings ask for."""
+    settings = get_settings()
+    return uvicorn.Config(APP, log_config=log_config(settings.log_format, settings.log_level), **SERVER_OPTIONS)
 
 
 def bind_sockets(host: str, port: int, count: int) -> list[socket.socket]:
@@ -109,7 +118,7 @@ def claim_port(host: str, port: int, count: int) -> list[socket.socket]:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        _say(f"cannot listen on {address}: {reason[:1].lower()}{reason[1:]}")
+        logger.error("cannot listen on %s: %s", address, f"{reason[:1].lower()}{reason[1:]}")
         raise typer.Exit(1) from None
 
 
@@ -130,7 +139,7 @@ def _stop_with(supervisor: int) -> None:
 def _run_worker(sock: socket.socket, supervisor: int) -> None:
     """A worker process: serve the app on `sock` until SIGTERM or SIGINT (or its supervisor's death)."""
     _stop_with(supervisor)
-    config = uvicorn.Config(APP, **SERVER_OPTIONS)
+    config = server_config()
     try:
         try:
             config.load()
@@ -158,8 +167,12 @@ class _Slot:
 class Supervisor:
     """Runs one worker per socket and restarts those that die, until SIGINT or SIGTERM."""
 
-    def __init__(self, sockets: list[socket.socket]) -> None:
+    def __init__(
+        self, sockets: list[socket.socket], worker: Callable[[socket.socket, int], None] = _run_worker
+    ) -> None:
+        """`worker(sock, supervisor_pid)` runs in each worker process (spawned: it must be importable)."""
         self.context = multiprocessing.get_context("spawn")
+        self.worker = worker
         self.sockets = sockets
         self.slots = [_Slot(sock) for sock in sockets]
         self.should_exit = False
@@ -184,7 +197,7 @@ class Supervisor:
         self.should_exit = True
 
     def _start(self, slot: _Slot) -> None:
-        process = self.context.Process(target=_run_worker, args=(slot.sock, os.getpid()), name="eventschema worker")
+        process = self.context.Process(target=self.worker, args=(slot.sock, os.getpid()), name="eventschema worker")
         process.start()
         slot.process, slot.started, slot.restart_at = process, time.monotonic(), None
 
@@ -197,12 +210,14 @@ class Supervisor:
             process.close()
             slot.process = None
             if code == STARTUP_FAILURE:
-                _say(f"worker {pid} could not start (exit code {code}); stopping")
+                logger.error("worker %d could not start (exit code %d); stopping", pid, code)
                 return False
             slot.quick_exits = slot.quick_exits + 1 if now - slot.started < MIN_UPTIME else 0
             delay = min(MAX_BACKOFF, 2.0 ** (slot.quick_exits - 1)) if slot.quick_exits else 0.0
             slot.restart_at = now + delay
-            _say(f"worker {pid} exited (code {code}); restarting it" + (f" in {delay:g} s" if delay else ""))
+            logger.warning(
+                "worker %d exited (code %d); restarting it%s", pid, code, f" in {delay:g} s" if delay else ""
+            )
         if slot.process is None and slot.restart_at is not None and now >= slot.restart_at:
             self._start(slot)
         return True
@@ -217,7 +232,7 @@ class Supervisor:
             process.join(max(0.0, deadline - time.monotonic()))
         for process in running:
             if process.exitcode is None:
-                _say(f"worker {process.pid} did not stop within {STOP_TIMEOUT:g} s; killing it")
+                logger.warning("worker %s did not stop within %g s; killing it", process.pid, STOP_TIMEOUT)
                 process.kill()
                 process.join()
             process.close()

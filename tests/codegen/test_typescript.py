@@ -1,6 +1,7 @@
 """The generated TypeScript is a drop-in for PostHog's: code using it as PostHog's tests do compiles under
 `tsc --strict` against the real posthog-js package, and wrong uses of it do not."""
 
+import json
 import re
 from pathlib import Path
 
@@ -173,3 +174,41 @@ def test_regex_patterns_of_the_json_schema_compile_as_ecma_262(tmp_path: Path) -
     )
     result = toolchains.run([toolchains.tsc()[0], str(script)], tmp_path)
     assert result.returncode == 0, result.output
+
+
+RUN = """\
+import original from "posthog-js";
+import posthog from "./posthog-typed";
+
+const sent: unknown[] = [];
+original.capture = ((event: string, properties?: unknown, options?: unknown) => {
+  sent.push([event, properties ?? null, options ?? null]);
+  return undefined;
+}) as typeof original.capture;
+posthog.capture("test_event", { required_field: 1, extra: true });
+posthog.capture("custom_undefined_event");
+posthog.captureRaw("test_event", { any: "data" }, { send_instantly: true });
+(posthog as unknown as { custom: number }).custom = 5;
+const delegated = posthog.get_distinct_id === original.get_distinct_id;
+console.log(JSON.stringify({ sent, delegated, custom: (original as unknown as { custom: number }).custom }));
+"""
+
+
+def test_capture_and_capture_raw_reach_posthog_js_and_everything_else_is_the_instance(tmp_path: Path) -> None:
+    (tmp_path / "node_modules").symlink_to(toolchains.posthog_js_modules(), target_is_directory=True)
+    (tmp_path / "posthog-typed.ts").write_text(typescript.generate(POSTHOG_PLAN), encoding="utf-8")
+    (tmp_path / "run.ts").write_text(RUN, encoding="utf-8")
+    flags = [f if f != "esnext" else "commonjs" for f in FLAGS if f != "--noEmit"]
+    built = toolchains.run([*toolchains.tsc(), *flags, "--outDir", "out", "run.ts", "posthog-typed.ts"], tmp_path)
+    assert built.returncode == 0, built.output
+    ran = toolchains.run([toolchains.tsc()[0], "out/run.js"], tmp_path)
+    assert ran.returncode == 0, ran.output
+    assert json.loads(ran.output.strip().splitlines()[-1]) == {
+        "sent": [
+            ["test_event", {"required_field": 1, "extra": True}, None],
+            ["custom_undefined_event", None, None],
+            ["test_event", {"any": "data"}, {"send_instantly": True}],
+        ],
+        "delegated": True,
+        "custom": 5,
+    }

@@ -16,8 +16,9 @@ The JSON Schemas are as close to the engine's rules as JSON Schema allows; the d
 - Boolean: an enum; fastjsonschema compares enums with Python's ==, so it would also take 1 and 0;
 - DateTime: number, or a string matching the engine's own date-time patterns (the RFC 2822 one wrapped in a
   case-insensitive group); `\\s` and `$` differ slightly between regex dialects (a trailing newline);
-- posthog mode type-checks only the required properties, so its schema lists only those; strict mode lists
-  all 12, and forbids undeclared keys except `$`-prefixed ones through patternProperties.
+- both modes type-check all 12 declared properties (optional ones when present and not null, as PostHog's
+  ingestion does); strict mode also forbids undeclared keys except `$`-prefixed ones through
+  patternProperties.
 jsonschema-rs is given a compiled validator and timed on its boolean `is_valid` (its fastest path) and on
 `iter_errors` (the full list, like the engine's validate()); fastjsonschema raises at the first error.
 """
@@ -110,7 +111,7 @@ def json_schema(mode: Mode) -> dict[str, object]:
     for prop in SPEC.properties:
         if prop.is_required:
             properties[prop.name] = {"allOf": [_NOT_NULL, JSON_TYPES[prop.property_type]]}
-        elif mode == "strict":
+        else:
             properties[prop.name] = {"anyOf": [_NULL, JSON_TYPES[prop.property_type]]}
     schema: dict[str, object] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

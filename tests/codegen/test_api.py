@@ -1,4 +1,7 @@
-"""GET event_definitions/{typescript,python,golang,json}/ on both back ends: shape, content, auth, inclusion."""
+"""GET event_definitions/{typescript,python,golang,json,jsonschema}/ on both back ends: shape, content, auth,
+inclusion."""
+
+import json
 
 import pytest
 
@@ -38,10 +41,49 @@ async def test_returns_exactly_the_generated_file_and_its_fingerprint(client, ac
 async def test_no_event_is_dropped_and_dollar_events_need_a_group(client, account: Account) -> None:
     await fixture.create_via_api(client, account)
     content = (await _get(client, account, "typescript")).json()["content"]
-    body = content[content.index("export interface EventPropertiesMap") :]
+    body = content[content.index("interface EventSchemas {") :]
     for name in fixture.INCLUDED:
-        assert f"\n  {json_string(name)}: " in body
+        assert f"\n    {json_string(name)}: " in body
     assert '"$autocapture"' not in content
+
+
+async def test_system_events_apps_capture_by_hand_are_typed_without_a_schema(client, account: Account) -> None:
+    for name in ("$pageview", "$pageleave", "$screen", "$autocapture", "$identify", "signed up"):
+        response = await client.post(account.url("event_definitions/"), json={"name": name}, headers=account.headers)
+        assert response.status_code == 201, response.text
+    body = (await _get(client, account, "json")).json()
+    listed = [event["name"] for event in json.loads(body["content"])]
+    assert listed == ["$pageleave", "$pageview", "$screen", "signed up"]
+    assert body["event_count"] == 4
+    python = (await _get(client, account, "python")).json()["content"]
+    assert "def capture_pageview(" in python and "capture_autocapture" not in python
+    golang = (await _get(client, account, "golang")).json()["content"]
+    assert "func ScreenCapture(" in golang and "Autocapture" not in golang
+
+
+async def test_json_is_posthogs_list_of_events_with_their_properties(client, account: Account) -> None:
+    await fixture.create_via_api(client, account)
+    found = await client.get(account.url("event_definitions/by_name/?name=purchase"), headers=account.headers)
+    described = await client.patch(
+        account.url(f"event_definitions/{found.json()['id']}/"), json={"description": "paid"}, headers=account.headers
+    )
+    assert described.status_code == 200, described.text
+    events = json.loads((await _get(client, account, "json")).json()["content"])
+    assert [event["name"] for event in events] == fixture.INCLUDED
+    purchase = next(event for event in events if event["name"] == "purchase")
+    assert list(purchase) == ["name", "description", "properties"]
+    assert purchase["description"] == "paid"
+    assert next(event for event in events if event["name"] == "func")["description"] is None
+    assert purchase["properties"][:3] == [
+        {"name": "amount", "type": "Numeric", "required": True},
+        {"name": "class", "type": "String", "required": False},
+        {"name": "coupon", "type": "String", "required": False},
+    ]
+    assert [p for p in purchase["properties"] if p["name"] == "shared"] == [
+        {"name": "shared", "type": "Boolean", "required": True},
+        {"name": "shared", "type": "Numeric", "required": True},
+    ]
+    assert next(event for event in events if event["name"] == "func")["properties"] == []
 
 
 async def test_an_empty_project_generates_the_files_for_no_events(client, account: Account) -> None:

@@ -1,14 +1,85 @@
-"""The generated Go builds and passes `go vet`; a program using it runs; wrong uses of it do not build."""
+"""The generated Go is a drop-in for PostHog's `package typed`: a program using it as PostHog's tests do builds,
+passes `go vet` and sends what it should; wrong uses do not build.
+
+The Go module proxy is not reachable from the test machines, so posthog-go is replaced (a `replace` directive)
+by a minimal local module declaring the few posthog-go types the generated package uses, with posthog-go's
+field names and `Properties.Merge` semantics.
+"""
 
 import json
 from pathlib import Path
 
 from eventschema.codegen import golang
-from eventschema.codegen.plan import build_plan
+from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
 from tests.codegen import fixture, toolchains
 
-GO_MOD = "module example.com/plan\n\ngo 1.18\n"
+GO_MOD = """\
+module testmodule
 
+go 1.18
+
+require github.com/posthog/posthog-go v1.0.0
+
+replace github.com/posthog/posthog-go => ./posthog-go
+"""
+
+POSTHOG_GO = """\
+// Package posthog declares the part of github.com/posthog/posthog-go that generated code uses.
+package posthog
+
+import "time"
+
+type Properties map[string]interface{}
+
+// Merge adds props to p, overwriting keys present in both, and returns p.
+func (p Properties) Merge(props Properties) Properties {
+	for k, v := range props {
+		p[k] = v
+	}
+	return p
+}
+
+type Groups map[string]interface{}
+
+type Capture struct {
+	Type             string
+	Uuid             string
+	DistinctId       string
+	Event            string
+	Timestamp        time.Time
+	Properties       Properties
+	Groups           Groups
+	SendFeatureFlags interface{}
+}
+"""
+
+# PostHog's own plan for its Go test.
+POSTHOG_PLAN = build_plan(
+    ["file_downloaded", "user_signed_up", "user'event\"with\\quotes", "$pageview"],
+    [
+        make_group(
+            "File Download Properties",
+            [
+                Declaration("file_name", "String", True, False),
+                Declaration("file_size", "Numeric", True, False),
+                Declaration("downloaded_at", "DateTime", True, False),
+                Declaration("file_extension", "String", False, False),
+            ],
+        ),
+        make_group(
+            "User Signup Properties",
+            [Declaration("email", "String", True, False), Declaration("plan", "String", True, False)],
+        ),
+        make_group("Special Properties", [Declaration("prop'with\"quotes", "String", True, False)]),
+    ],
+    {
+        "file_downloaded": ["File Download Properties"],
+        "user_signed_up": ["User Signup Properties"],
+        "user'event\"with\\quotes": ["Special Properties"],
+    },
+)
+
+# Written the way PostHog's test uses its generated package; prints each capture as JSON.
 MAIN = """\
 package main
 
@@ -17,85 +88,138 @@ import (
 	"fmt"
 	"time"
 
-	ev "example.com/plan/posthogevents"
+	"github.com/posthog/posthog-go"
+	"testmodule/typed"
 )
 
 func main() {
-	currency := "EUR"
 	when := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	events := []ev.Event{
-		ev.PurchaseProperties{Amount: 12.5, Currency: &currency, Details: map[string]any{"sku": "a"}, Shared: true,
-			Extra: map[string]any{"$set": map[string]any{"plan": "pro"}, "amount": "overridden"}},
-		ev.PageViewedProperties{CurrentUrl: "https://example.com", HasSpaces: 2, Caf: when,
-			Field: map[string]any{"a": 1}},
-		ev.FuncProperties{Extra: map[string]any{"anything": []int{1, 2}}},
-		ev.ClassProperties{Flag: false},
+	cap1 := typed.FileDownloadedCapture(
+		"user_123",
+		when,
+		"document.pdf",
+		1024,
+		typed.FileDownloadedWithFileExtension("pdf"),
+		typed.FileDownloadedWithExtraProps(posthog.Properties{
+			"custom_field": "custom_value",
+		}),
+	)
+	cap2 := typed.UserSignedUpCapture("user_456", "user@example.com", "premium")
+	base := posthog.Capture{
+		DistinctId: "user_789",
+		Properties: posthog.Properties{"source": "web"},
 	}
-	for _, event := range events {
-		encoded, err := json.Marshal(event)
+	cap3 := typed.FileDownloadedCaptureFromBase(base, when, "image.png", 2048)
+	cap4 := typed.UserEventWithQuotesCapture("user_999", "value")
+	cap5 := typed.PageviewCapture("user_1", posthog.Properties{"$current_url": "/"})
+	cap6 := typed.PageviewCaptureFromBase(posthog.Capture{DistinctId: "user_2"}, posthog.Properties{"a": 1})
+	for _, c := range []posthog.Capture{cap1, cap2, cap3, cap4, cap5, cap6, base} {
+		encoded, err := json.Marshal(c.Properties)
 		if err != nil {
 			panic(err)
 		}
-		fmt.Printf("%s\\t%s\\n", event.EventName(), encoded)
+		fmt.Printf("%s\\t%s\\t%s\\n", c.DistinctId, c.Event, encoded)
 	}
 }
 """
 
-BAD = """\
-package bad
+# Each holds exactly one mistake that `go build` must report, on line 9.
+BAD_PREFIX = 'package main\n\nimport (\n\t"time"\n\n\t"testmodule/typed"\n)\n\n'
+BAD = {
+    "missing_required": 'var _ = typed.FileDownloadedCapture("u", time.Now(), "document.pdf")\n',
+    "wrong_type": 'var _ = typed.FileDownloadedCapture("u", time.Now(), "document.pdf", "big")\n',
+    "string_for_datetime": 'var _ = typed.FileDownloadedCapture("u", "2024-05-01", "document.pdf", 1)\n',
+    "other_events_option": (
+        'var _ = typed.UserSignedUpCapture("u", "e", "p", typed.FileDownloadedWithFileExtension("pdf"))\n'
+    ),
+}
 
-import ev "example.com/plan/posthogevents"
 
-var _ = ev.PageViewedProperties{CurrentUrl: "/", HasSpaces: "two"}
-"""
-
-
-def _module(directory: Path) -> None:
+def _module(directory: Path, plan: TrackingPlan) -> dict[str, str]:
     (directory / "go.mod").write_text(GO_MOD, encoding="utf-8")
-    (directory / "posthogevents").mkdir()
-    (directory / "posthogevents" / "events.go").write_text(golang.generate(fixture.plan()), encoding="utf-8")
+    (directory / "posthog-go").mkdir()
+    (directory / "posthog-go" / "go.mod").write_text("module github.com/posthog/posthog-go\n\ngo 1.18\n")
+    (directory / "posthog-go" / "posthog.go").write_text(POSTHOG_GO, encoding="utf-8")
+    (directory / "typed").mkdir()
+    (directory / "typed" / "event_definitions.go").write_text(golang.generate(plan), encoding="utf-8")
+    return toolchains.go_env()
 
 
-def test_generated_go_builds_vets_and_sends_every_property(tmp_path: Path) -> None:
-    _module(tmp_path)
-    (tmp_path / "cmd").mkdir()
-    (tmp_path / "cmd" / "main.go").write_text(MAIN, encoding="utf-8")
-    go, env = toolchains.go(), toolchains.go_env()
+def test_code_written_for_posthogs_package_builds_vets_and_sends_what_it_should(tmp_path: Path) -> None:
+    env = _module(tmp_path, POSTHOG_PLAN)
+    (tmp_path / "main.go").write_text(MAIN, encoding="utf-8")
+    go = toolchains.go()
     vet = toolchains.run([go, "vet", "./..."], tmp_path, env)
     assert vet.returncode == 0, vet.output
-    unformatted = toolchains.run([toolchains.gofmt(), "-l", "posthogevents"], tmp_path)
+    unformatted = toolchains.run([toolchains.gofmt(), "-l", "typed"], tmp_path)
     assert (unformatted.returncode, unformatted.output) == (0, ""), unformatted.output
-    ran = toolchains.run([go, "run", "./cmd"], tmp_path, env)
+    ran = toolchains.run([go, "run", "."], tmp_path, env)
     assert ran.returncode == 0, ran.output
-    sent = {name: json.loads(encoded) for name, encoded in (line.split("\t") for line in ran.output.splitlines())}
-    assert sent["purchase"] == {
-        "$set": {"plan": "pro"},
-        "amount": 12.5,
-        "currency": "EUR",
-        "details": {"sku": "a"},
-        "shared": True,
-    }
-    assert sent["page viewed"] == {
-        "$current_url": "https://example.com",
-        "has spaces": 2,
-        "café": "2024-05-01T12:00:00Z",
-        "名前": {"a": 1},
-    }
-    assert sent["func"] == {"anything": [1, 2]}
-    assert sent["class"] == {"flag": False}
+    sent = [
+        (who, event, json.loads(props)) for who, event, props in (line.split("\t") for line in ran.output.splitlines())
+    ]
+    assert sent == [
+        (
+            "user_123",
+            "file_downloaded",
+            {
+                "custom_field": "custom_value",
+                "downloaded_at": "2024-05-01T12:00:00Z",
+                "file_extension": "pdf",
+                "file_name": "document.pdf",
+                "file_size": 1024,
+            },
+        ),
+        ("user_456", "user_signed_up", {"email": "user@example.com", "plan": "premium"}),
+        (
+            "user_789",
+            "file_downloaded",
+            {"source": "web", "downloaded_at": "2024-05-01T12:00:00Z", "file_name": "image.png", "file_size": 2048},
+        ),
+        ("user_999", "user'event\"with\\quotes", {"prop'with\"quotes": "value"}),
+        ("user_1", "$pageview", {"$current_url": "/"}),
+        ("user_2", "$pageview", {"a": 1}),
+        ("user_789", "", {"source": "web"}),  # the base passed to CaptureFromBase is left as it was
+    ]
 
 
-def test_assigning_a_string_to_a_numeric_field_does_not_build(tmp_path: Path) -> None:
-    _module(tmp_path)
-    (tmp_path / "bad").mkdir()
-    (tmp_path / "bad" / "bad.go").write_text(BAD, encoding="utf-8")
-    result = toolchains.run([toolchains.go(), "build", "./bad"], tmp_path, toolchains.go_env())
-    assert result.returncode != 0
-    assert "bad.go:5:" in result.output and "float64" in result.output, result.output
+def test_missing_and_mistyped_properties_do_not_build(tmp_path: Path) -> None:
+    env = _module(tmp_path, POSTHOG_PLAN)
+    for name, line in BAD.items():
+        (tmp_path / f"bad_{name}").mkdir()
+        (tmp_path / f"bad_{name}" / "main.go").write_text(BAD_PREFIX + line + "\nfunc main() {}\n", encoding="utf-8")
+    for name in BAD:
+        result = toolchains.run([toolchains.go(), "build", "-o", "/dev/null", f"./bad_{name}"], tmp_path, env)
+        assert result.returncode != 0, name
+        assert f"bad_{name}/main.go:9:" in result.output, result.output
+
+
+def test_awkward_names_build_and_vet(tmp_path: Path) -> None:
+    env = _module(tmp_path, fixture.plan())
+    (tmp_path / "main.go").write_text(
+        'package main\n\nimport "testmodule/typed"\n\nfunc main() {\n'
+        '\t_ = typed.PurchaseCapture("u", 1, map[string]interface{}{}, typed.PurchaseWithShared(true))\n'
+        '\t_ = typed.PurchaseCapture("u", 1, nil, typed.PurchaseWithShared(2.5), typed.PurchaseWithClass("c"))\n'
+        '\t_ = typed.SignUpCapture("u")\n\t_ = typed.SignUp2Capture("u", 1, nil, 2)\n\t_ = typed.EventCapture("u")\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    vet = toolchains.run([toolchains.go(), "vet", "./..."], tmp_path, env)
+    assert vet.returncode == 0, vet.output
+    unformatted = toolchains.run([toolchains.gofmt(), "-l", "typed"], tmp_path)
+    assert (unformatted.returncode, unformatted.output) == (0, ""), unformatted.output
 
 
 def test_a_plan_without_events_builds(tmp_path: Path) -> None:
-    (tmp_path / "go.mod").write_text(GO_MOD, encoding="utf-8")
-    (tmp_path / "events.go").write_text(golang.generate(build_plan([], [], {})), encoding="utf-8")
-    result = toolchains.run([toolchains.go(), "vet", "."], tmp_path, toolchains.go_env())
+    env = _module(tmp_path, build_plan([], [], {}))
+    result = toolchains.run([toolchains.go(), "vet", "./typed"], tmp_path, env)
     assert result.returncode == 0, result.output
+
+
+def test_names_follow_posthogs_rules() -> None:
+    assert golang.parameter_name("file_name") == "fileName"
+    assert golang.parameter_name("user-ID") == "userId"
+    assert golang.parameter_name("123x") == "param123x"
+    assert golang.parameter_name("type") == "type_"
+    assert golang.option_suffix("file_extension") == "FileExtension"
+    assert golang.option_suffix("$$") == "Prop"

@@ -54,7 +54,7 @@ def engine(plan: TrackingPlan) -> CompiledSchemas:
         )
         for event in plan.events
     ]
-    return compile_schemas(specs, "strict")
+    return compile_schemas(specs, "posthog")
 
 
 def _valid_properties(event: Event) -> dict[str, object]:

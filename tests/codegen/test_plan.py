@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+import eventschema
 from eventschema.codegen import GENERATORS
 from eventschema.codegen.hashing import GENERATOR_VERSION, canonical, schema_hash
 from eventschema.codegen.names import json_string, pascal_case, unique_identifiers
@@ -15,6 +16,15 @@ def test_inclusion_keeps_every_event_but_dollar_events_without_groups() -> None:
     plan = build_plan(["b", "$with", "$without", "a"], [make_group("g", [])], {"$with": ["g"]})
     assert [e.name for e in plan.events] == ["$with", "a", "b"]
     assert [e.typed for e in plan.events] == [True, False, False]
+
+
+def test_events_apps_capture_by_hand_are_included_without_groups_as_posthog_does() -> None:
+    names = ["$pageview", "$pageleave", "$screen", "$autocapture", "$identify", "$set"]
+    assert [e.name for e in build_plan(names, [], {}).events] == ["$pageleave", "$pageview", "$screen"]
+
+
+def test_the_generator_version_is_the_package_version() -> None:
+    assert eventschema.__version__ == GENERATOR_VERSION
 
 
 def test_a_name_in_several_groups_gets_the_union_of_types_and_is_optional_if_any_occurrence_is() -> None:
@@ -85,7 +95,7 @@ def test_the_hash_of_a_fixed_plan_never_changes_without_a_new_generator_version(
         "order", [Declaration("amount", "Numeric", True, False), Declaration("café", "DateTime", False, True)]
     )
     plan = build_plan(["purchase", "$pageview", "page viewed"], [order], {"purchase": ["order"]})
-    assert (GENERATOR_VERSION, schema_hash(plan)) == ("1.0.0", "af6d389a7ed3b70ebed45cce74c1430e")
+    assert (GENERATOR_VERSION, schema_hash(plan)) == ("0.2.0", "24d6bc23812de63926ebde08a9a4a03c")
 
 
 def _changed(**change: object) -> str:

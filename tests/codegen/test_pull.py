@@ -150,15 +150,21 @@ def test_output_option_languages_and_other_entries_of_posthog_json(pull, server:
     (tmp_path / "gen").mkdir()
     (tmp_path / "gen" / "posthog.json").write_text('{"schema_version": 1, "output_paths": {"typescript": "x.ts"}}')
     assert pull("--language", "json", "--output", "gen").exit_code == 0
+    assert pull("--language", "jsonschema", "--output", "gen").exit_code == 0
     assert pull("--language", "python", "-o", "gen/events.py").exit_code == 0
     recorded = json.loads((tmp_path / "gen" / "posthog.json").read_text(encoding="utf-8"))
     assert recorded["schema_version"] == 1 and recorded["output_paths"] == {"typescript": "x.ts"}
     assert {k: v["output_path"] for k, v in recorded["languages"].items()} == {
-        "json": "posthog-typed.schema.json",
+        "json": "posthog-typed.json",
+        "jsonschema": "posthog-typed.schema.json",
         "python": "events.py",
     }
+    events = json.loads((tmp_path / "gen" / "posthog-typed.json").read_text(encoding="utf-8"))
+    assert events == json.loads(str(server.generated("json")["content"]))
+    assert isinstance(events, list)
     document = json.loads((tmp_path / "gen" / "posthog-typed.schema.json").read_text(encoding="utf-8"))
-    assert document == json.loads(str(server.generated("json")["content"]))
+    assert document == json.loads(str(server.generated("jsonschema")["content"]))
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
 def test_without_output_the_path_recorded_in_posthog_json_is_used(pull, tmp_path: Path) -> None:
@@ -186,7 +192,7 @@ def test_a_schema_change_rewrites_the_file(pull, server: Server, tmp_path: Path)
     assert result.exit_code == 0 and "wrote" in result.output
     after = json.loads((tmp_path / "posthog.json").read_text(encoding="utf-8"))["languages"]["typescript"]
     assert after["schema_hash"] != before["schema_hash"] and after["event_count"] == before["event_count"] + 1
-    assert '"signed up": SignedUpProperties;' in (tmp_path / "posthog-typed.ts").read_text(encoding="utf-8")
+    assert '"signed up": Record<string, any>' in (tmp_path / "posthog-typed.ts").read_text(encoding="utf-8")
 
 
 def test_errors_have_messages_and_distinct_exit_codes(pull, server: Server) -> None:

@@ -1,87 +1,162 @@
-"""The generated TypeScript compiles under `tsc --strict`, and wrong uses of it do not."""
+"""The generated TypeScript is a drop-in for PostHog's: code using it as PostHog's tests do compiles under
+`tsc --strict` against the real posthog-js package, and wrong uses of it do not."""
 
+import json
 import re
 from pathlib import Path
 
 from eventschema.codegen import typescript
-from eventschema.codegen.plan import build_plan
+from eventschema.codegen.plan import Declaration, build_plan, make_group
 from tests.codegen import fixture, toolchains
 
-PRELUDE = """\
-import { PostHogLike, TypedPostHog } from "./posthog-typed";
+FLAGS = [
+    "--strict",
+    "--noEmit",
+    "--target",
+    "es2020",
+    "--module",
+    "esnext",
+    "--moduleResolution",
+    "node",
+    "--lib",
+    "es2020,dom",
+    "--esModuleInterop",
+    "--skipLibCheck",
+    "--exactOptionalPropertyTypes",
+    "--noUnusedLocals",
+]
 
-const sent: Array<[string, Record<string, any> | null | undefined]> = [];
-const client: PostHogLike = {
-  capture(event: string, properties?: Record<string, any> | null): unknown {
-    sent.push([event, properties]);
-    return undefined;
-  },
-};
-const posthog = new TypedPostHog(client);
+# PostHog's own plan for its TypeScript test: one event with a required and an optional property, one whose
+# properties are all optional, one without a schema.
+POSTHOG_PLAN = build_plan(
+    ["test_event", "optional_event", "untyped_event"],
+    [
+        make_group(
+            "Test Properties",
+            [
+                Declaration("required_field", "Numeric", True, False),
+                Declaration("optional_field", "String", False, False),
+            ],
+        ),
+        make_group("Optional Properties", [Declaration("optional_only", "String", False, False)]),
+    ],
+    {"test_event": ["Test Properties"], "optional_event": ["Optional Properties"]},
+)
+
+IMPORT = 'import posthog from "./posthog-typed";\n'
+
+# Written the way PostHog's generated file is used: default import, capture for planned and unplanned events,
+# the exported EventName type, captureRaw for anything, and the rest of the posthog-js API.
+POSTHOG_USAGE = """\
+import posthog, { EventName, EventProperties, EventSchemas, TypedPostHog } from "./posthog-typed";
+
+posthog.capture("test_event", {
+  required_field: 123,
+  optional_field: "test",
+  extra_property: "this should be allowed",
+  another_extra: true,
+  nested_extra: { foo: "bar" },
+});
+posthog.capture("test_event", { required_field: 456 });
+posthog.capture("test_event", { required_field: 1 }, { send_instantly: true });
+posthog.capture("optional_event");
+posthog.capture("optional_event", { optional_only: "value", extra_field: 123 });
+posthog.capture("untyped_event", { anything: "goes", here: 123 });
+posthog.capture("untyped_event");
+posthog.capture("custom_undefined_event", { any: "properties", work: "here" });
+posthog.capture("another_custom_event");
+const typedVar: EventName = "test_event";
+posthog.capture(typedVar, { required_field: 789 });
+const constVar = "test_event";
+posthog.capture(constVar, { required_field: 999 });
+const stringVar: string = "test_event";
+posthog.captureRaw("test_event", { optional_field: "test" });
+posthog.captureRaw("test_event", { required_field: "string is fine here" });
+posthog.captureRaw(stringVar, { any: "data" });
+posthog.identify("user_1", { email: "a@example.com" });
+const id: string = posthog.get_distinct_id();
+const props: EventProperties<"test_event"> = { required_field: 1, more: [1] };
+const schema: EventSchemas["optional_event"] = {};
+const client: TypedPostHog = posthog;
+export { id, props, schema, client };
 """
+
+# Each file holds exactly one mistake that tsc must report, on the line after the import.
+POSTHOG_BAD = {
+    "missing_required": 'posthog.capture("test_event", { optional_field: "test" });',
+    "wrong_type": 'posthog.capture("test_event", { required_field: "string not allowed" });',
+    "properties_omitted": 'posthog.capture("test_event");',
+    "broad_string": 'const name: string = "test_event";\nposthog.capture(name);',
+    "wrong_optional_type": 'posthog.capture("optional_event", { optional_only: 5 });',
+}
 
 PAGE_VIEWED = (
     '"$current_url": "https://example.com", "has spaces": 2, "café": new Date(), "new\\nline": "n", '
     '"quote\\"d": "q", "back\\\\slash": "b", "名前": { a: 1 }, "123x": true, "`tick`": 1, "*/ end comment": "c"'
 )
 
-GOOD = f"""\
-import {{ EventName, EventProperties }} from "./posthog-typed";
-
+# The awkward fixture plan: names needing escapes, unions, system events, events without schemas.
+FIXTURE_USAGE = f"""\
 posthog.capture("purchase", {{ amount: 12.5, details: {{ sku: "a" }}, shared: true, "$set": {{ plan: "pro" }} }});
 posthog.capture("purchase", {{ amount: 1, details: {{}}, currency: "EUR", placed_at: "2024-05-01", shared: 3 }});
 posthog.capture("page viewed", {{ {PAGE_VIEWED} }});
 posthog.capture("$pageview", {{ "$current_url": "/", "has spaces": 1, "café": "2024-05-01T00:00:00Z" }});
-posthog.capture("func");
 posthog.capture("func", {{ anything: [1, 2] }});
 posthog.capture("type");
-posthog.capture("sign up", {{ free: "form" }});
 posthog.capture("sign-up", {{ amount: 1, details: {{}}, shared: 2 }});
 posthog.capture("class", {{ flag: false }});
 posthog.capture("</script>\\u2028*/");
 posthog.capture("名前", {{ x: 1 }});
 posthog.capture("123 go");
-const name: EventName = "café";
-const props: EventProperties<"purchase"> = {{ amount: 1, details: {{}}, shared: false }};
-export {{ name, props, sent }};
+posthog.capture("$autocapture", {{ unplanned: true }});
 """
-
-# Each file holds exactly one mistake that tsc must report.
-BAD = {
-    "number_for_string": '"$current_url": 42, "has spaces": 1, "café": "2024-05-01"',
-    "string_for_number": '"$current_url": "/", "has spaces": "1", "café": "2024-05-01"',
-    "number_for_datetime": '"$current_url": "/", "has spaces": 1, "café": 20240501',
-    "missing_required": '"$current_url": "/", "café": "2024-05-01"',
-    "boolean_for_object": '"$current_url": "/", "has spaces": 1, "café": "2024-05-01", "名前": true',
-}
-BAD_CALLS = {
-    "unknown_event": 'posthog.capture("not in the plan", {});',
-    "properties_omitted": 'posthog.capture("purchase");',
+FIXTURE_BAD = {
+    "number_for_string": 'posthog.capture("$pageview", { "$current_url": 42, "has spaces": 1, "café": "x" });',
+    "number_for_datetime": 'posthog.capture("$pageview", { "$current_url": "/", "has spaces": 1, "café": 2 });',
+    "boolean_for_object": (
+        'posthog.capture("$pageview", { "$current_url": "/", "has spaces": 1, "café": "x", "名前": true });'
+    ),
     "string_for_union": 'posthog.capture("purchase", { amount: 1, details: {}, shared: "yes" });',
 }
 
 
-def _write_project(directory: Path) -> list[str]:
-    (directory / "posthog-typed.ts").write_text(typescript.generate(fixture.plan()), encoding="utf-8")
-    (directory / "good.ts").write_text(PRELUDE + GOOD, encoding="utf-8")
-    (directory / "empty-plan.ts").write_text(typescript.generate(build_plan([], [], {})), encoding="utf-8")
-    files = ["posthog-typed.ts", "good.ts", "empty-plan.ts"]
-    calls = {name: f'posthog.capture("$pageview", {{ {props} }});' for name, props in BAD.items()} | BAD_CALLS
-    for name, call in calls.items():
-        (directory / f"bad_{name}.ts").write_text(f"{PRELUDE}{call}\nexport {{ sent }};\n", encoding="utf-8")
+def _compile(directory: Path, generated: str, good: str, bad: dict[str, str]) -> None:
+    """Compile `good` (must pass) and each `bad` snippet (must fail on its own line 2) against `generated`."""
+    (directory / "node_modules").symlink_to(toolchains.posthog_js_modules(), target_is_directory=True)
+    (directory / "posthog-typed.ts").write_text(generated, encoding="utf-8")
+    (directory / "good.ts").write_text(good, encoding="utf-8")
+    files = ["posthog-typed.ts", "good.ts"]
+    for name, snippet in bad.items():
+        (directory / f"bad_{name}.ts").write_text(f"{IMPORT}{snippet}\n", encoding="utf-8")
         files.append(f"bad_{name}.ts")
-    return files
-
-
-def test_generated_typescript_compiles_and_rejects_wrong_properties(tmp_path: Path) -> None:
-    files = _write_project(tmp_path)
-    flags = ["--strict", "--noEmit", "--target", "es2020", "--module", "commonjs", "--exactOptionalPropertyTypes"]
-    result = toolchains.run([*toolchains.tsc(), *flags, "--noUnusedLocals", *files], tmp_path)
+    result = toolchains.run([*toolchains.tsc(), *FLAGS, *files], directory)
     failing = set(re.findall(r"^([\w.-]+\.ts)\(\d+,\d+\): error", result.output, re.MULTILINE))
     assert failing == {f for f in files if f.startswith("bad_")}, result.output
-    for name in BAD | BAD_CALLS:
+    for name, snippet in bad.items():
         errors = re.findall(rf"^bad_{name}\.ts\((\d+),\d+\): error", result.output, re.MULTILINE)
-        assert errors and {int(line) for line in errors} == {PRELUDE.count("\n") + 1}, result.output
+        assert {int(line) for line in errors} == {snippet.count("\n") + 2}, result.output
+
+
+def test_code_written_for_posthogs_file_compiles_and_mistakes_do_not(tmp_path: Path) -> None:
+    _compile(tmp_path, typescript.generate(POSTHOG_PLAN), POSTHOG_USAGE, POSTHOG_BAD)
+
+
+def test_awkward_names_compile_and_are_checked(tmp_path: Path) -> None:
+    _compile(tmp_path, typescript.generate(fixture.plan()), IMPORT + FIXTURE_USAGE, FIXTURE_BAD)
+
+
+def test_empty_plan_compiles_and_accepts_any_event(tmp_path: Path) -> None:
+    usage = f'{IMPORT}posthog.capture("anything", {{ a: 1 }});\nposthog.captureRaw("x");\n'
+    _compile(tmp_path, typescript.generate(build_plan([], [], {})), usage, {})
+
+
+def test_public_surface_matches_posthogs_file() -> None:
+    content = typescript.generate(POSTHOG_PLAN)
+    assert "import originalPostHog from 'posthog-js'" in content
+    assert "export default posthog" in content
+    assert "export type { EventSchemas, TypedPostHog }" in content
+    assert "export * from 'posthog-js'" in content
+    assert "captureRaw(event_name: string" in content
 
 
 def test_regex_patterns_of_the_json_schema_compile_as_ecma_262(tmp_path: Path) -> None:
@@ -99,3 +174,41 @@ def test_regex_patterns_of_the_json_schema_compile_as_ecma_262(tmp_path: Path) -
     )
     result = toolchains.run([toolchains.tsc()[0], str(script)], tmp_path)
     assert result.returncode == 0, result.output
+
+
+RUN = """\
+import original from "posthog-js";
+import posthog from "./posthog-typed";
+
+const sent: unknown[] = [];
+original.capture = ((event: string, properties?: unknown, options?: unknown) => {
+  sent.push([event, properties ?? null, options ?? null]);
+  return undefined;
+}) as typeof original.capture;
+posthog.capture("test_event", { required_field: 1, extra: true });
+posthog.capture("custom_undefined_event");
+posthog.captureRaw("test_event", { any: "data" }, { send_instantly: true });
+(posthog as unknown as { custom: number }).custom = 5;
+const delegated = posthog.get_distinct_id === original.get_distinct_id;
+console.log(JSON.stringify({ sent, delegated, custom: (original as unknown as { custom: number }).custom }));
+"""
+
+
+def test_capture_and_capture_raw_reach_posthog_js_and_everything_else_is_the_instance(tmp_path: Path) -> None:
+    (tmp_path / "node_modules").symlink_to(toolchains.posthog_js_modules(), target_is_directory=True)
+    (tmp_path / "posthog-typed.ts").write_text(typescript.generate(POSTHOG_PLAN), encoding="utf-8")
+    (tmp_path / "run.ts").write_text(RUN, encoding="utf-8")
+    flags = [f if f != "esnext" else "commonjs" for f in FLAGS if f != "--noEmit"]
+    built = toolchains.run([*toolchains.tsc(), *flags, "--outDir", "out", "run.ts", "posthog-typed.ts"], tmp_path)
+    assert built.returncode == 0, built.output
+    ran = toolchains.run([toolchains.tsc()[0], "out/run.js"], tmp_path)
+    assert ran.returncode == 0, ran.output
+    assert json.loads(ran.output.strip().splitlines()[-1]) == {
+        "sent": [
+            ["test_event", {"required_field": 1, "extra": True}, None],
+            ["custom_undefined_event", None, None],
+            ["test_event", {"any": "data"}, {"send_instantly": True}],
+        ],
+        "delegated": True,
+        "custom": 5,
+    }

@@ -52,7 +52,7 @@ async def test_a_batch_in_input_order_with_the_gateways_action(client, account: 
     assert [v["property"] for v in results[5]["violations"]] == ["plan", "seats"]
 
 
-async def test_posthog_mode_checks_required_properties_only_strict_mode_more(client, account: Account) -> None:
+async def test_strict_mode_also_flags_undeclared_properties(client, account: Account) -> None:
     await define(client, account, "loose", mode="reject")
     await define(client, account, "flagged", mode="reject", flag_unexpected=True)
     batch = {
@@ -66,10 +66,10 @@ async def test_posthog_mode_checks_required_properties_only_strict_mode_more(cli
     await api(client, account, "PATCH", "validation_settings/", json={"validation_mode": "strict"})
     strict = await validate(client, account, batch)
 
-    assert [r["valid"] for r in posthog] == [True, True]
-    assert strict[0]["violations"] == [
-        {"property": "trial", "reason": "type_mismatch", "expected_types": ["Boolean"], "actual_value": "maybe"}
-    ]
+    # Both modes type-check the optional "trial" when present, as PostHog does; only strict flags "extra".
+    trial = {"property": "trial", "reason": "type_mismatch", "expected_types": ["Boolean"], "actual_value": "maybe"}
+    assert [r["violations"] for r in posthog] == [[trial], []]
+    assert strict[0]["violations"] == [trial]
     assert strict[1]["violations"] == [
         {"property": "extra", "reason": "unexpected_property", "expected_types": [], "actual_value": "1"}
     ]

@@ -30,22 +30,26 @@ def missing(name: str, types: list[str]) -> dict[str, object]:
     return {"property": name, "reason": "missing_required", "expected_types": types, "actual_value": None}
 
 
-def test_conflicting_types_disable_the_type_check_in_posthog_mode() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_conflicting_types_accept_any_declared_type(mode: Mode) -> None:
+    """PostHog's ingestion accepts a value that coerces to any type declared for the name, and lists them all."""
     specs = (P("amount", "Numeric", True), P("amount", "Boolean", False))
-    assert check("posthog", {"amount": "not a number"}, *specs) == []
-    assert check("posthog", {}, *specs) == [missing("amount", ["Boolean", "Numeric"])]
+    assert check(mode, {"amount": "12"}, *specs) == []
+    assert check(mode, {"amount": "true"}, *specs) == []
+    assert check(mode, {"amount": "x"}, *specs) == [mismatch("amount", ["Boolean", "Numeric"], "x")]
+    assert check(mode, {}, *specs) == [missing("amount", ["Boolean", "Numeric"])]
 
 
-def test_conflicting_types_accept_any_declared_type_in_strict_mode() -> None:
-    specs = (P("amount", "Numeric", True), P("amount", "Boolean", False))
-    assert check("strict", {"amount": "12"}, *specs) == []
-    assert check("strict", {"amount": "true"}, *specs) == []
-    assert check("strict", {"amount": "x"}, *specs) == [mismatch("amount", ["Boolean", "Numeric"], "x")]
+def test_conflicting_optional_declarations_are_type_checked_in_posthog_mode() -> None:
+    specs = (P("size", "Numeric", False), P("size", "DateTime", False))
+    assert check("posthog", {"size": "2024-01-02T03:04:05Z"}, *specs) == []
+    assert check("posthog", {"size": "big"}, *specs) == [mismatch("size", ["DateTime", "Numeric"], "big")]
 
 
-def test_conflict_including_string_accepts_everything_in_strict_mode() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_conflict_including_string_accepts_everything(mode: Mode) -> None:
     specs = (P("ref", "Numeric", False), P("ref", "String", False))
-    assert check("strict", {"ref": [1, 2]}, *specs) == []
+    assert check(mode, {"ref": [1, 2]}, *specs) == []
 
 
 def test_same_type_in_several_groups_is_checked_once_and_required_if_any_requires_it() -> None:
@@ -70,9 +74,16 @@ def test_unknown_event_and_event_without_properties_are_valid() -> None:
 
 
 def test_event_whose_checks_cannot_fail_is_still_known() -> None:
-    compiled = compile_schemas([EventSpec("e", (P("a", "Numeric", False),))], "posthog")
+    compiled = compile_schemas([EventSpec("e", (P("a", "String", False),))], "posthog")
     assert compiled.has_event("e")
-    assert compiled.validate("e", {"a": "x"}) == ()
+    assert compiled.validate("e", {"a": [1]}) == ()
+
+
+def test_optional_property_is_type_checked_when_present_in_posthog_mode() -> None:
+    compiled = compile_schemas([EventSpec("e", (P("a", "Numeric", False),))], "posthog")
+    assert compiled.validate("e", {}) == ()
+    assert compiled.validate("e", {"a": None}) == ()
+    assert [v.to_dict() for v in compiled.validate("e", {"a": "x"})] == [mismatch("a", ["Numeric"], "x")]
 
 
 def test_unexpected_properties_in_strict_mode_ignore_dollar_keys() -> None:

@@ -216,8 +216,6 @@ def reference_validate(
             if required:
                 found.append(violation(name, "missing_required", types, None))
             continue
-        if mode == "posthog" and (not required or len(types) > 1):
-            continue
         if not any(CHECKS[t](value) for t in types):
             found.append(violation(name, "type_mismatch", types, stringify(value)))
 

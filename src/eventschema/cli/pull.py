@@ -32,13 +32,15 @@ class Language(StrEnum):
     python = "python"
     golang = "golang"
     json = "json"
+    jsonschema = "jsonschema"
 
 
 DEFAULT_OUTPUTS = {
     Language.typescript: "posthog-typed.ts",
     Language.python: "posthog_typed.py",
     Language.golang: "posthog_typed.go",
-    Language.json: "posthog-typed.schema.json",
+    Language.json: "posthog-typed.json",
+    Language.jsonschema: "posthog-typed.schema.json",
 }
 
 

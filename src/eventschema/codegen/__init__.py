@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from eventschema.codegen import golang, jsonschema, python, typescript
+from eventschema.codegen import golang, json_list, jsonschema, python, typescript
 from eventschema.codegen.hashing import GENERATOR_VERSION, schema_hash
 from eventschema.codegen.plan import TrackingPlan
 
@@ -16,7 +16,8 @@ GENERATORS: Final[Mapping[str, Callable[[TrackingPlan], str]]] = {
     "typescript": typescript.generate,
     "python": python.generate,
     "golang": golang.generate,
-    "json": jsonschema.generate,
+    "json": json_list.generate,
+    "jsonschema": jsonschema.generate,
 }
 LANGUAGES: Final = tuple(GENERATORS)
 

@@ -13,9 +13,11 @@ import hashlib
 import json
 from typing import Final
 
+from eventschema import __version__
 from eventschema.codegen.plan import Declaration, TrackingPlan
 
-GENERATOR_VERSION: Final = "1.0.0"
+# The package's version: the generated files change only with the package, and clients compare this string.
+GENERATOR_VERSION: Final = __version__
 
 
 def _declaration(declaration: Declaration) -> list[object]:

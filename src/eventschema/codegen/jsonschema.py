@@ -2,8 +2,8 @@
 
 The document validates a captured event, `{"event": name, "properties": {...}}`: each known event name selects
 its event schema; unknown events pass, as they do at ingestion. It follows the server's validation engine in
-strict mode without flagging undeclared keys: a required property must be present and not null, and every
-present, non-null property must have one of its declared types, with the engine's lenient type rules (a
+posthog mode (strict mode only adds flagging undeclared keys): a required property must be present and not
+null, and every present, non-null property must have one of its declared types, with the engine's lenient type rules (a
 Numeric may be a numeric string, a Boolean "true"/"false", a DateTime a number or a date-time string in one of
 the engine's grammars, an Object an object or an array; String accepts anything). Two limits of JSON Schema
 remain: a pattern cannot reject numeric strings that overflow a double ("1e999"), and regex dialects differ
@@ -19,13 +19,10 @@ type; the others stay references.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any, Final
 
-import orjson
-
 from eventschema.codegen.hashing import GENERATOR_VERSION
-from eventschema.codegen.names import escape_unprintable, unique_identifiers
+from eventschema.codegen.names import json_document, unique_identifiers
 from eventschema.codegen.plan import Event, Group, Property, TrackingPlan
 from eventschema.validation.datetimes import COMPACT_OR_UNIX, ISO_DATETIME, RFC_2822
 
@@ -159,13 +156,5 @@ def document(plan: TrackingPlan) -> Schema:
     return root
 
 
-def _dumps(value: Schema) -> str:
-    """orjson for speed; the standard library for the strings orjson refuses (lone surrogates)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-
-
 def generate(plan: TrackingPlan) -> str:
-    return escape_unprintable(_dumps(document(plan))) + "\n"
+    return json_document(document(plan)) + "\n"

@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import Any
+
+import orjson
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _NOT_PLAIN_ASCII = re.compile(r"[^\n\x20-\x7e]")
@@ -67,3 +70,15 @@ def escape_unprintable(text: str) -> str:
 def json_string(name: str) -> str:
     """A double-quoted JSON string literal, also valid in TypeScript and JavaScript."""
     return escape_unprintable(json.dumps(name, ensure_ascii=False))
+
+
+def json_document(value: Any) -> str:
+    """`value` as JSON indented by two spaces, every unprintable character escaped (see escape_unprintable).
+
+    orjson for speed; the standard library for the strings orjson refuses (lone surrogates).
+    """
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    return escape_unprintable(text)

@@ -4,8 +4,9 @@ Generators must not disagree about which events exist or how a property declared
 event is typed, so both rules live here, once:
 
 - included events: every event definition with at least one linked property group, plus every other event
-  definition whose name does not start with "$" (typed as allowing any properties). PostHog's own events
-  ($pageview, $autocapture, ...) only appear when someone attached a group to them.
+  definition whose name does not start with "$" (typed as allowing any properties). Of PostHog's own events,
+  those that apps capture by hand ($pageview, $pageleave, $screen) are always included, as PostHog's
+  generators do; the others ($autocapture, ...) only when someone attached a group to them.
 - a property name declared by several groups of one event gets the union of the declared types; it is optional
   in generated types if any declaration is (`not is_required or is_optional_in_types`), and required at
   ingestion if any declaration requires it.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 PROPERTY_TYPES: Final = ("Boolean", "DateTime", "Numeric", "Object", "String")
+SYSTEM_EVENTS: Final = frozenset({"$pageview", "$pageleave", "$screen"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class Event:
     name: str
     groups: tuple[str, ...]
     properties: tuple[Property, ...]
+    description: str | None = None
 
     @property
     def typed(self) -> bool:
@@ -95,11 +98,18 @@ def merge(declarations: Iterable[Declaration]) -> tuple[Property, ...]:
 
 
 def is_included(name: str, group_names: Iterable[str]) -> bool:
-    return bool(tuple(group_names)) or not name.startswith("$")
+    return bool(tuple(group_names)) or not name.startswith("$") or name in SYSTEM_EVENTS
 
 
-def build_plan(event_names: Iterable[str], groups: Iterable[Group], links: Mapping[str, Iterable[str]]) -> TrackingPlan:
-    """The plan of one project: its event names, its groups, and the group names linked to each event name."""
+def build_plan(
+    event_names: Iterable[str],
+    groups: Iterable[Group],
+    links: Mapping[str, Iterable[str]],
+    descriptions: Mapping[str, str | None] | None = None,
+) -> TrackingPlan:
+    """The plan of one project: its event names, its groups, the group names linked to each event name, and
+    optionally each event's description (only the JSON list shows it)."""
+    descriptions = descriptions or {}
     groups_by_name = {group.name: group for group in groups}
     events = []
     for name in sorted(set(event_names)):
@@ -107,5 +117,5 @@ def build_plan(event_names: Iterable[str], groups: Iterable[Group], links: Mappi
         if not is_included(name, linked):
             continue
         declarations = (d for group_name in linked for d in groups_by_name[group_name].properties)
-        events.append(Event(name, linked, merge(declarations)))
+        events.append(Event(name, linked, merge(declarations), descriptions.get(name)))
     return TrackingPlan(tuple(events), tuple(group for _, group in sorted(groups_by_name.items())))

@@ -9,9 +9,12 @@ from eventschema.db import AnyRow
 from eventschema.models import EventDefinition, EventSchema, Property, PropertyGroup
 
 
-async def event_names(session: AsyncSession, project_id: int) -> Sequence[str]:
-    statement = select(EventDefinition.name).where(EventDefinition.project_id == project_id)
-    return (await session.execute(statement)).scalars().all()
+async def event_names(session: AsyncSession, project_id: int) -> Sequence[AnyRow]:
+    """(name, description) of every event definition of the project."""
+    statement = select(EventDefinition.name, EventDefinition.description).where(
+        EventDefinition.project_id == project_id
+    )
+    return (await session.execute(statement)).all()
 
 
 async def group_properties(session: AsyncSession, project_id: int) -> Sequence[AnyRow]:

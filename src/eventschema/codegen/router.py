@@ -1,4 +1,4 @@
-"""/api/projects/:project_id/event_definitions/{typescript,python,golang,json}/ — generated client code.
+"""/api/projects/:project_id/event_definitions/{typescript,python,golang,json,jsonschema}/ — generated client code.
 
 Included in the app before the event definitions router, whose `/{id}/` route would otherwise take these
 paths; any other language is such an id and gets that route's 404.
@@ -39,5 +39,10 @@ async def golang_definitions(project: Project, session: SessionDep) -> Response:
 
 
 @router.get("/json/", response_model=GeneratedCodeRead)
-async def json_schema_definitions(project: Project, session: SessionDep) -> Response:
+async def json_definitions(project: Project, session: SessionDep) -> Response:
     return await _generated(project, session, "json")
+
+
+@router.get("/jsonschema/", response_model=GeneratedCodeRead)
+async def json_schema_definitions(project: Project, session: SessionDep) -> Response:
+    return await _generated(project, session, "jsonschema")

@@ -20,7 +20,10 @@ async def load_plan(session: AsyncSession, project_id: int) -> TrackingPlan:
     for event_name, group_name in await repository.links(session, project_id):
         linked[event_name].append(group_name)
     groups = [make_group(name, found) for name, found in declarations.items()]
-    return build_plan(await repository.event_names(session, project_id), groups, linked)
+    descriptions = {
+        name: description or None for name, description in await repository.event_names(session, project_id)
+    }
+    return build_plan(descriptions, groups, linked, descriptions)
 
 
 async def generated_code(session: AsyncSession, project_id: int, language: str) -> GeneratedCode:

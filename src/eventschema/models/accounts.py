@@ -28,7 +28,7 @@ class Project(Base):
     # The public project API key (phc_...) that SDKs send with captured events.
     api_token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # `posthog` checks what PostHog's ingestion checks; `strict` also types optional and undeclared properties.
+    # `posthog` checks what PostHog's ingestion checks; `strict` also flags undeclared properties.
     validation_mode: Mapped[str] = mapped_column(String(10), default="posthog", server_default="posthog")
     # Bumped by every write that can change how the project's events are checked, so each process can
     # tell whether its compiled checkers are current.

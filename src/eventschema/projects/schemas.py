@@ -28,8 +28,8 @@ ValidationMode = Literal["posthog", "strict"]
 
 
 class ValidationSettingsRead(BaseModel):
-    """`posthog` checks what PostHog's ingestion checks (required properties); `strict` also type-checks optional
-    properties when present and, for definitions with `flag_unexpected`, reports undeclared ones."""
+    """`posthog` checks what PostHog's ingestion checks (required properties present, every present property
+    of a declared type); `strict` also reports undeclared properties for definitions with `flag_unexpected`."""
 
     validation_mode: ValidationMode
     schema_version: int

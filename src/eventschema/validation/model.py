@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 Mode = Literal["posthog", "strict"]
-"""`posthog` checks exactly what PostHog's ingestion checks; `strict` also checks optional and undeclared keys."""
+"""`posthog` checks exactly what PostHog's ingestion checks; `strict` also flags undeclared keys."""
 
 PROPERTY_TYPES: Final[frozenset[str]] = frozenset({"DateTime", "String", "Numeric", "Boolean", "Object"})
 

@@ -4,10 +4,10 @@ An event's properties come from several property groups, so a name can be declar
 (spec §6 for posthog mode, extended for strict mode):
 
 - a name is required if any declaration requires it;
-- posthog mode type-checks only required names, and only when every declaration agrees on one type
-  (conflicting declarations disable the type check);
-- strict mode type-checks every name present with a non-null value, accepting any declared type;
-- a `String` among the accepted types accepts everything, so no type check is emitted at all.
+- every name present with a non-null value is type-checked, required or not, and passes when it coerces to
+  any of its declared types (PostHog's ingestion does both since it checks optional properties too);
+- a `String` among the accepted types accepts everything, so no type check is emitted at all;
+- strict mode differs only in also flagging undeclared keys, so it is a superset of posthog mode.
 
 Rules are ordered by property name: violations come out in that order whatever order the groups were linked
 in, which keeps reports stable across schema versions.
@@ -53,10 +53,7 @@ def plan_event(event: EventSpec, mode: Mode) -> EventPlan | None:
     for name in sorted(types_by_name):
         declared_types = tuple(sorted(types_by_name[name]))
         required = name in required_names
-        if mode == "strict" or (required and len(declared_types) == 1):
-            checked_types = () if "String" in declared_types else declared_types
-        else:
-            checked_types = ()
+        checked_types = () if "String" in declared_types else declared_types
         if required or checked_types:
             rules.append(PropertyRule(name, declared_types, required, checked_types))
 

@@ -16,6 +16,9 @@ SIGNUP_PROPERTIES = [
     {"name": "trial", "property_type": "Boolean"},
 ]
 
+# What a schema write of another process adds beside its rows: a new schema version for every project.
+NEW_SCHEMA_VERSION = "INSERT INTO schema_changes (project_id, changed_at) SELECT id, CURRENT_TIMESTAMP FROM projects"
+
 
 async def api(client: httpx.AsyncClient, account: Account, method: str, path: str, **kwargs: Any) -> Any:
     """A request that must succeed; returns its JSON (None for 204)."""

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from eventschema.db import Database
 from eventschema.settings import Settings
-from tests.enforcement.helpers import api, define, validate
+from tests.enforcement.helpers import NEW_SCHEMA_VERSION, api, define, validate
 from tests.event_schemas.api import fresh_client
 from tests.factories import Account, StatementCounter
 
@@ -111,7 +111,7 @@ async def test_a_change_made_elsewhere_is_noticed_by_the_version_check(client, d
     # As another process would: straight to the database, nothing announced to this one.
     async with db.engine.begin() as connection:
         await connection.execute(text("UPDATE schema_properties SET is_required = :no"), {"no": False})
-        await connection.execute(text("UPDATE projects SET schema_version = schema_version + 1"))
+        await connection.execute(text(NEW_SCHEMA_VERSION))
 
     assert (await validate(client, account, INCOMPLETE))[0]["valid"] is True
 

@@ -15,7 +15,8 @@ async def test_default_and_update(client, account: Account) -> None:
     unchanged = await api(client, account, "PATCH", "validation_settings/", json={})
 
     assert initial["validation_mode"] == "posthog"
-    assert updated == {"validation_mode": "strict", "schema_version": initial["schema_version"] + 1}
+    assert updated["validation_mode"] == "strict"
+    assert updated["schema_version"] > initial["schema_version"]
     assert unchanged == updated
     assert await api(client, account, "GET", "validation_settings/") == updated
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from eventschema.db import Database
-from eventschema.models import EventLogEntry, QuarantinedEvent, ViolationCount, utcnow
+from eventschema.enforcement.repository import schema_version
+from eventschema.models import EventLogEntry, QuarantinedEvent, SchemaChange, ViolationCount, utcnow
 from eventschema.retention import repository, service
 from tests.app.helpers import app_settings
 from tests.factories import Account, make_account
@@ -118,3 +119,34 @@ async def test_the_background_task_prunes_every_interval_and_survives_a_failure(
 
     assert rounds[:2] == ["failed", "pruned"]
     assert await _events(db, EventLogEntry) == []
+
+
+async def test_old_schema_changes_go_but_each_projects_latest_stays(db: Database, account: Account) -> None:
+    other = await make_account(db, email="other@example.com", project="Other")
+    async with db.session(write=True) as session:
+        for project_id, changed_at in [
+            (account.project_id, NOW - timedelta(days=3)),
+            (account.project_id, NOW - timedelta(days=2)),
+            (account.project_id, NOW - timedelta(hours=1)),
+            (other.project_id, NOW - timedelta(days=5)),
+            (other.project_id, NOW - timedelta(days=4)),
+        ]:
+            session.add(SchemaChange(project_id=project_id, changed_at=changed_at))
+        await session.commit()
+    before = {p: await _version(db, p) for p in (account.project_id, other.project_id)}
+
+    pruned = await service.prune(db, app_settings(), now=NOW)
+
+    assert pruned.changes == 3
+    async with db.session(write=False) as session:
+        left = (await session.execute(select(SchemaChange.project_id, SchemaChange.changed_at))).all()
+    assert sorted((p, at.astimezone(NOW.tzinfo)) for p, at in left) == sorted(
+        [(account.project_id, NOW - timedelta(hours=1)), (other.project_id, NOW - timedelta(days=4))]
+    )
+    # The versions, the ids of the latest changes, are what they were.
+    assert {p: await _version(db, p) for p in before} == before
+
+
+async def _version(db: Database, project_id: int) -> int:
+    async with db.session(write=False) as session:
+        return await schema_version(session, project_id)

@@ -43,6 +43,10 @@ class PlanCache:
                 self._plans[project_id] = plan
             return plan
 
+    def versions(self) -> dict[int, int]:
+        """The schema version each cached plan was built from, by project."""
+        return {project_id: plan.version for project_id, plan in self._plans.items()}
+
     def invalidate(self, project_id: int) -> None:
         self._generation += 1
         self._plans.pop(project_id, None)

@@ -1,12 +1,22 @@
 """Announcing that a project's schemas (or its project API key) changed, to every cache that depends on them.
 
-Writers call `schema_changed` or `token_changed` inside their transaction. Caches of this process drop the
-project as soon as that transaction commits (never before: a reload could otherwise read the old rows again);
-other processes hear of it through PostgreSQL's NOTIFY, which PostgreSQL also delivers only on commit (see
-`listener`). On SQLite, caches compare the schema version instead, which `schema_changed` bumps.
+Writers call `schema_changed` or `token_changed` inside their transaction. `schema_changed` appends a row to
+`schema_changes`, whose id becomes the project's schema version; caches that cannot hear announcements (SQLite,
+or a listener reconnecting) compare versions instead.
+
+Caches of this process drop the project as soon as the transaction commits (never before: a reload could
+otherwise read the old rows again). Other processes hear of it through PostgreSQL's NOTIFY:
+- in a process whose schema listener is connected, the listener sends it right after the commit, outside the
+  writer's transaction. A NOTIFY inside it would hold PostgreSQL's notification lock until the commit reached
+  the disk, so every schema write of the whole database would commit one after another;
+- elsewhere (a CLI command, a process whose listener is reconnecting) the NOTIFY goes inside the transaction.
+A notification sent after the commit can be lost if the process dies in between: listeners therefore also
+compare the versions of the plans they hold every few seconds (see `listener`), which bounds how long such a
+loss can leave them stale.
 """
 
 import weakref
+from collections.abc import Iterable
 from typing import Protocol
 
 from sqlalchemy import event
@@ -16,18 +26,42 @@ from sqlalchemy.orm import Session
 from eventschema.enforcement import repository
 
 _PENDING = "eventschema_changed_projects"
+_DEFERRED = "eventschema_unannounced_projects"
 
 
 class ProjectCache(Protocol):
     def invalidate(self, project_id: int) -> None: ...
 
 
+class Publisher(Protocol):
+    """Sends notifications of changes committed to one database to the other processes using it."""
+
+    def publish(self, project_ids: Iterable[int]) -> None: ...
+
+
 _caches: "weakref.WeakSet[ProjectCache]" = weakref.WeakSet()
+# Each publisher with the database (its URL) it notifies.
+_publishers: "weakref.WeakKeyDictionary[Publisher, str]" = weakref.WeakKeyDictionary()
 
 
 def subscribe(cache: ProjectCache) -> None:
     """Have `cache` dropped a project whenever a change to it commits in this process or is announced."""
     _caches.add(cache)
+
+
+def add_publisher(publisher: Publisher, database_url: str) -> None:
+    """From now on, notifications of this process's commits to that database are sent by `publisher` after
+    each commit."""
+    _publishers[publisher] = database_url
+
+
+def remove_publisher(publisher: Publisher) -> None:
+    _publishers.pop(publisher, None)
+
+
+def _publishers_of(session: Session | AsyncSession) -> list[Publisher]:
+    url = str(session.get_bind().engine.url)
+    return [publisher for publisher, database_url in list(_publishers.items()) if database_url == url]
 
 
 def broadcast(project_id: int) -> None:
@@ -37,8 +71,8 @@ def broadcast(project_id: int) -> None:
 
 
 async def schema_changed(session: AsyncSession, project_id: int) -> None:
-    """Record a change to how the project's events are checked: bump its schema version and announce it."""
-    await repository.bump_schema_version(session, project_id)
+    """Record a change to how the project's events are checked (a new schema version) and announce it."""
+    await repository.record_change(session, project_id)
     await _announce(session, project_id)
 
 
@@ -48,7 +82,11 @@ async def token_changed(session: AsyncSession, project_id: int) -> None:
 
 
 async def _announce(session: AsyncSession, project_id: int) -> None:
-    await repository.notify(session, project_id)
+    if session.get_bind().dialect.name == "postgresql":
+        if _publishers_of(session):
+            session.info.setdefault(_DEFERRED, set()).add(project_id)
+        else:
+            await repository.notify(session, project_id)
     session.info.setdefault(_PENDING, set()).add(project_id)
 
 
@@ -56,8 +94,13 @@ async def _announce(session: AsyncSession, project_id: int) -> None:
 def _after_commit(session: Session) -> None:
     for project_id in session.info.pop(_PENDING, ()):
         broadcast(project_id)
+    deferred = session.info.pop(_DEFERRED, None)
+    if deferred:
+        for publisher in _publishers_of(session):
+            publisher.publish(deferred)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_DEFERRED, None)

@@ -1,13 +1,19 @@
-"""PostgreSQL LISTEN: hear about schema changes committed by other processes and drop their cached plans.
+"""PostgreSQL LISTEN/NOTIFY: hear about schema changes committed by other processes and drop their cached plans,
+and tell the other processes about this process's own.
 
-One dedicated connection per process (not from the pool: it stays open and idle). While it is connected the
-plan cache trusts its entries; when it drops, the cache falls back to version checks and everything cached is
-forgotten on reconnect, since notifications sent in between were missed. A heartbeat query notices a
-connection that died without a word.
+One dedicated connection per process (not from the pool: it stays open and mostly idle). While it is connected
+the plan cache trusts its entries; when it drops, the cache falls back to version checks and everything cached
+is forgotten on reconnect, since notifications sent in between were missed.
+
+The same connection sends this process's notifications, right after each writing transaction commits (see
+`changes`), batched and with `synchronous_commit` off: a notification is a hint, not data, so its transaction
+need not wait for the disk. A notification lost with a process that died just after its commit is made up for
+by the version check every `HEARTBEAT_SECONDS`, which is also what notices a connection that died without a word.
 """
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import asyncpg
@@ -22,13 +28,29 @@ logger = logging.getLogger("eventschema.listener")
 
 HEARTBEAT_SECONDS = 5.0
 RETRY_SECONDS = 1.0
+# Names the connection in pg_stat_activity.
+APPLICATION_NAME = "eventschema schema listener"
+NOTIFY = "SELECT pg_notify($1, project_id) FROM unnest($2::text[]) AS project_id"
+VERSIONS = (
+    "SELECT project_id, max(id) AS version FROM schema_changes WHERE project_id = any($1::int[]) GROUP BY project_id"
+)
 
 
 class SchemaListener:
-    def __init__(self, engine: AsyncEngine, plans: PlanCache) -> None:
+    def __init__(self, engine: AsyncEngine, plans: PlanCache, heartbeat_seconds: float | None = None) -> None:
         self._connect_args, self._connect_kwargs = driver_connect_args(engine)
+        server_settings = {**self._connect_kwargs.get("server_settings", {}), "application_name": APPLICATION_NAME}
+        self._connect_kwargs["server_settings"] = server_settings
+        self._database_url = str(engine.sync_engine.url)
         self._plans = plans
+        self._heartbeat = heartbeat_seconds or HEARTBEAT_SECONDS
+        self._unsent: set[int] = set()
+        self._wake = asyncio.Event()
         self.connected = asyncio.Event()
+
+    def publish(self, project_ids: Iterable[int]) -> None:
+        self._unsent.update(project_ids)
+        self._wake.set()
 
     async def run(self) -> None:
         """Listen until cancelled, reconnecting whenever the connection is lost."""
@@ -44,22 +66,62 @@ class SchemaListener:
         connection = await asyncpg.connect(*self._connect_args, **self._connect_kwargs)
         lost = asyncio.Event()
         try:
-            connection.add_termination_listener(lambda _connection: lost.set())
+
+            def on_lost(_connection: Any) -> None:
+                lost.set()
+                self._wake.set()
+
+            connection.add_termination_listener(on_lost)
+            await connection.execute("SET synchronous_commit TO off")
             await connection.add_listener(CHANNEL, self._on_notification)
             self._plans.clear()
             self._plans.notified = True
+            changes.add_publisher(self, self._database_url)
             self.connected.set()
+            loop = asyncio.get_running_loop()
+            next_check = loop.time() + self._heartbeat
             while not lost.is_set():
+                await self._send(connection)
+                # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancellation that arrives
+                # as the awaited event is set, and the app could then never stop this task.
                 try:
-                    await asyncio.wait_for(lost.wait(), HEARTBEAT_SECONDS)
+                    async with asyncio.timeout_at(next_check):
+                        await self._wake.wait()
                 except TimeoutError:
-                    await asyncio.wait_for(connection.fetchval("SELECT 1"), HEARTBEAT_SECONDS)
+                    async with asyncio.timeout(self._heartbeat):
+                        await self._check_versions(connection)
+                    next_check = loop.time() + self._heartbeat
         finally:
+            changes.remove_publisher(self)
             self._plans.notified = False
             self.connected.clear()
             connection.terminate()
 
-    def _on_notification(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+    async def _send(self, connection: asyncpg.Connection) -> None:
+        self._wake.clear()
+        if not self._unsent:
+            return
+        project_ids, self._unsent = sorted(self._unsent), set()
+        try:
+            async with asyncio.timeout(self._heartbeat):
+                await connection.execute(NOTIFY, CHANNEL, [str(p) for p in project_ids])
+        except BaseException:
+            self._unsent.update(project_ids)  # sent by the next connection, if there is one
+            raise
+
+    async def _check_versions(self, connection: asyncpg.Connection) -> None:
+        """Drop the cached plans whose project has changed since they were built."""
+        cached = self._plans.versions()
+        if not cached:
+            await connection.fetchval("SELECT 1")
+            return
+        for row in await connection.fetch(VERSIONS, list(cached)):
+            if row["version"] != cached[row["project_id"]]:
+                changes.broadcast(row["project_id"])
+
+    def _on_notification(self, connection: Any, pid: int, _channel: str, payload: str) -> None:
+        if pid == connection.get_server_pid():
+            return  # sent by this process, whose caches heard of the change when it committed
         try:
             project_id = int(payload)
         except ValueError:

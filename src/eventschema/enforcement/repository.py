@@ -4,18 +4,40 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.db import AnyRow, first_row, rows
-from eventschema.models import EventDefinition, EventSchema, Project, Property, ViolationCount
+from eventschema.models import (
+    EventDefinition,
+    EventSchema,
+    Project,
+    Property,
+    SchemaChange,
+    ViolationCount,
+    utcnow,
+)
 
 CHANNEL = "eventschema_schema_changed"
 
-_VERSION = select(Project.schema_version).where(Project.id == bindparam("project_id"))
-_PROJECT = select(Project.validation_mode, Project.schema_version).where(Project.id == bindparam("project_id"))
+
+def version_of(project_id: Any) -> Any:
+    """The project's schema version: the id of its latest change, 0 before the first."""
+    latest = select(func.max(SchemaChange.id)).where(SchemaChange.project_id == project_id).scalar_subquery()
+    return func.coalesce(latest, 0)
+
+
+_VERSION = select(version_of(bindparam("project_id")).label("schema_version"))
+_PROJECT = select(Project.validation_mode, version_of(Project.id).label("schema_version")).where(
+    Project.id == bindparam("project_id")
+)
+_CURRENT = (
+    select(SchemaChange.project_id, func.max(SchemaChange.id).label("schema_version"))
+    .where(SchemaChange.project_id.in_(bindparam("project_ids", expanding=True)))
+    .group_by(SchemaChange.project_id)
+)
 _DEFINITIONS = select(EventDefinition.name, EventDefinition.enforcement_mode, EventDefinition.flag_unexpected).where(
     EventDefinition.project_id == bindparam("project_id")
 )
@@ -29,15 +51,19 @@ _PROPERTIES = (
 _NOTIFY = select(func.pg_notify(CHANNEL, bindparam("payload")))
 
 
-async def schema_version(session: AsyncSession, project_id: int) -> int | None:
+async def schema_version(session: AsyncSession, project_id: int) -> int:
     row = await first_row(session, _VERSION, project_id=project_id)
-    return None if row is None else int(row.schema_version)
+    return 0 if row is None else int(row.schema_version)
 
 
-async def bump_schema_version(session: AsyncSession, project_id: int) -> None:
-    await session.execute(
-        update(Project).where(Project.id == project_id).values(schema_version=Project.schema_version + 1)
-    )
+async def record_change(session: AsyncSession, project_id: int) -> None:
+    await session.execute(insert(SchemaChange), [{"project_id": project_id, "changed_at": utcnow()}])
+
+
+async def current_versions(session: AsyncSession, project_ids: Sequence[int]) -> dict[int, int]:
+    """The schema version of each of these projects that has had a change."""
+    found = await rows(session, _CURRENT, project_ids=list(project_ids))
+    return {row.project_id: int(row.schema_version) for row in found}
 
 
 async def notify(session: AsyncSession, project_id: int) -> None:

@@ -10,6 +10,7 @@ from eventschema.models.tracking_plan import (
     EventSchema,
     Property,
     PropertyGroup,
+    SchemaChange,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Property",
     "PropertyGroup",
     "QuarantinedEvent",
+    "SchemaChange",
     "UTCDateTime",
     "User",
     "ViolationCount",

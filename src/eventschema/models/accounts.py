@@ -30,9 +30,6 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # `posthog` checks what PostHog's ingestion checks; `strict` also flags undeclared properties.
     validation_mode: Mapped[str] = mapped_column(String(10), default="posthog", server_default="posthog")
-    # Bumped by every write that can change how the project's events are checked, so each process can
-    # tell whether its compiled checkers are current.
-    schema_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class User(Base):

@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, false
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventschema.ids import uuid7
@@ -80,3 +80,20 @@ class EventSchema(Base):
         UniqueConstraint("event_definition_id", "property_group_id"),
         Index("ix_event_schemas_project_id_created_at_id", "project_id", "created_at", "id"),
     )
+
+
+class SchemaChange(Base):
+    """One committed write that can change how a project's events are checked.
+
+    A project's schema version is the id of its latest change: each process compares it with the version its
+    compiled checkers were built from. Writers append a row instead of bumping a counter on the project, so
+    concurrent writes to one project never wait for each other's row lock.
+    """
+
+    __tablename__ = "schema_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_schema_changes_project_id_id", "project_id", "id"),)

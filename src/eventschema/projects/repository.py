@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.db import AnyRow, AnySelect
+from eventschema.enforcement.repository import version_of
 from eventschema.models import Organization, OrganizationMembership, Project
 
 PROJECT_COLUMNS = (Project.id, Project.organization_id, Project.name, Project.api_token, Project.created_at)
@@ -59,7 +60,9 @@ async def add(session: AsyncSession, *objects: object) -> None:
 
 
 async def validation_settings(session: AsyncSession, project_id: int) -> AnyRow | None:
-    statement = select(Project.validation_mode, Project.schema_version).where(Project.id == project_id)
+    statement = select(Project.validation_mode, version_of(Project.id).label("schema_version")).where(
+        Project.id == project_id
+    )
     return (await session.execute(statement)).first()
 
 

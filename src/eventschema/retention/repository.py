@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Delete, delete, select
+from sqlalchemy import ColumnElement, Delete, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from eventschema.models import Base, EventLogEntry, Project, QuarantinedEvent, ViolationCount
+from eventschema.models import Base, EventLogEntry, Project, QuarantinedEvent, SchemaChange, ViolationCount
 
 CHUNK = 5_000
 
@@ -36,6 +36,15 @@ async def delete_old_counters(session: AsyncSession, project_id: int, before: da
     """Counters are few per hour (one per event, property and reason): one statement takes them all."""
     statement = delete(ViolationCount).where(ViolationCount.project_id == project_id, ViolationCount.hour < before)
     return await _deleted(session, statement)
+
+
+async def delete_old_changes(session: AsyncSession, project_id: int, before: datetime) -> int:
+    """Schema changes recorded before `before`, except the project's latest, whose id is its schema version."""
+    latest = select(func.max(SchemaChange.id)).where(SchemaChange.project_id == project_id).scalar_subquery()
+    condition = (
+        (SchemaChange.project_id == project_id) & (SchemaChange.changed_at < before) & (SchemaChange.id < latest)
+    )
+    return await _delete_chunk(session, SchemaChange, SchemaChange.id, condition)
 
 
 async def _delete_chunk(

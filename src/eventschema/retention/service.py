@@ -2,6 +2,7 @@
 
 - Violation counters older than the counting window (`enforcement.service.COUNTED_HOURS`) are never read
   again: they are always deleted.
+- Schema changes older than `CHANGES_KEPT` are deleted, except each project's latest (its schema version).
 - Event log entries and quarantined events are kept for ever unless `EVENTSCHEMA_EVENT_LOG_RETENTION_DAYS` or
   `EVENTSCHEMA_QUARANTINE_RETENTION_DAYS` is set (quarantined events are what a developer replays, so the default
   keeps them all).
@@ -26,6 +27,8 @@ from eventschema.settings import Settings
 
 logger = logging.getLogger("eventschema.retention")
 
+CHANGES_KEPT = timedelta(days=1)
+
 Deleter = Callable[[AsyncSession, int, datetime], Awaitable[int]]
 
 
@@ -34,6 +37,7 @@ class Pruned:
     events: int = 0
     quarantined: int = 0
     counters: int = 0
+    changes: int = 0
 
 
 async def prune(database: Database, settings: Settings, now: datetime | None = None) -> Pruned:
@@ -42,16 +46,17 @@ async def prune(database: Database, settings: Settings, now: datetime | None = N
     async with database.session(write=False) as session:
         projects = await repository.project_ids(session)
     counters_before = current_hour(now) - timedelta(hours=COUNTED_HOURS)
-    events = quarantined = counters = 0
+    events = quarantined = counters = changes = 0
     for project_id in projects:
         counters += await _delete_all(database, repository.delete_old_counters, project_id, counters_before)
+        changes += await _delete_all(database, repository.delete_old_changes, project_id, now - CHANGES_KEPT)
         if settings.event_log_retention_days is not None:
             before = now - timedelta(days=settings.event_log_retention_days)
             events += await _delete_all(database, repository.delete_old_events, project_id, before)
         if settings.quarantine_retention_days is not None:
             before = now - timedelta(days=settings.quarantine_retention_days)
             quarantined += await _delete_all(database, repository.delete_old_quarantined, project_id, before)
-    return Pruned(events, quarantined, counters)
+    return Pruned(events, quarantined, counters, changes)
 
 
 async def _delete_all(database: Database, deleter: Deleter, project_id: int, before: datetime) -> int:
@@ -78,8 +83,9 @@ async def run(database: Database, settings: Settings) -> None:
         else:
             if pruned != Pruned():
                 logger.info(
-                    "pruned %d event log entries, %d quarantined events, %d violation counters",
+                    "pruned %d event log entries, %d quarantined events, %d violation counters, %d schema changes",
                     pruned.events,
                     pruned.quarantined,
                     pruned.counters,
+                    pruned.changes,
                 )

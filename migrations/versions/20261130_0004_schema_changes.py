@@ -1,0 +1,49 @@
+"""schema changes as rows: a project's schema version is the id of its latest change
+
+Every write to a project's tracking plan bumped `projects.schema_version`, which held the project's row lock
+until the write committed: concurrent writes to one project ran one after another, each waiting for the
+previous commit to reach the disk. Appending a row to `schema_changes` takes no lock another writer waits for.
+Each existing project gets one change, so its version stays above zero.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30 03:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "schema_changes",
+        sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_schema_changes_project_id_projects"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schema_changes")),
+    )
+    op.create_index("ix_schema_changes_project_id_id", "schema_changes", ["project_id", "id"], unique=False)
+    op.execute(
+        "INSERT INTO schema_changes (project_id, changed_at) SELECT id, CURRENT_TIMESTAMP FROM projects ORDER BY id"
+    )
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.drop_column("schema_version")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("schema_version", sa.Integer(), server_default="1", nullable=False))
+    op.drop_index("ix_schema_changes_project_id_id", table_name="schema_changes")
+    op.drop_table("schema_changes")

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from eventschema import __version__, errors, openapi
+from eventschema import __version__, api_docs, errors, openapi
 from eventschema.auth.ratelimit import RateLimiter
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
@@ -39,7 +39,7 @@ logger = logging.getLogger("eventschema")
 
 OPENAPI_URL = "/api/schema/"
 DOCS_URL = "/api/schema/docs/"
-PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL})
+PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL, *api_docs.asset_paths(DOCS_URL)})
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError, OSError)
 
 
@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="Event schema registry, wire-compatible with PostHog's Event Schemas API.",
         openapi_url=OPENAPI_URL,
-        docs_url=DOCS_URL,
+        docs_url=None,  # served by api_docs, without a CDN
         redoc_url=None,
         redirect_slashes=False,
         lifespan=lifespan,
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     _install_error_handlers(app)
     openapi.install(app)
+    api_docs.install(app, OPENAPI_URL, DOCS_URL)
     check_route_scopes(app, PUBLIC_PATHS)
     app.add_middleware(OptionalTrailingSlash)
     # Outermost of the app's own middleware: capture requests skip the rest.

@@ -1,5 +1,7 @@
 """/api/schema/ (OpenAPI) and /api/schema/docs/."""
 
+import re
+
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from eventschema.app import create_app
@@ -24,7 +26,8 @@ async def test_schema_lists_every_api_route(db: Database) -> None:
     app = create_app(app_settings(), database=db)
     routes: dict[str, set[str]] = {}
     for context in iter_route_contexts(app.routes):
-        if isinstance(context.original_route, APIRoute) and context.path.startswith("/api/"):
+        route = context.original_route
+        if isinstance(route, APIRoute) and route.include_in_schema and context.path.startswith("/api/"):
             routes.setdefault(context.path, set()).update(method.lower() for method in context.methods)
 
     async with app_client(app) as http:
@@ -62,3 +65,25 @@ async def test_docs_page(client) -> None:
         assert response.status_code == 200, url
         assert response.headers["content-type"].startswith("text/html")
         assert "/api/schema/" in response.text
+
+
+EXPECTED_ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+
+
+async def test_docs_page_works_offline(client) -> None:
+    """Every URL the page references is served by the process itself, with its content type; none is remote."""
+    html = (await client.get("/api/schema/docs/")).text
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']|url:\s*["']([^"']+)["']""", html)
+    referenced = {url for pair in urls for url in pair if url}
+    assert not re.search(r"https?://|//cdn|oauth2-redirect", html)
+    assert {url.rsplit(".", 1)[-1] for url in referenced} >= {"js", "css"}
+    for url in referenced:
+        assert url.startswith("/"), url
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        suffix = "." + url.rsplit(".", 1)[-1] if "." in url.rsplit("/", 1)[-1] else None
+        if suffix:
+            assert response.headers["content-type"].startswith(EXPECTED_ASSET_TYPES[suffix]), url
+            assert len(response.content) > 1000, url
+    bundle = next(url for url in referenced if url.endswith(".js"))
+    assert "SwaggerUIBundle" in (await client.get(bundle)).text

@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, api_docs, errors, openapi
@@ -55,6 +57,16 @@ class OptionalTrailingSlash:
         await self.app(scope, receive, send)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes (Starlette names only those of the first route it finds)."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.router.routes):
+        if context.methods and context.path and compile_path(context.path)[0].match(path):
+            methods |= set(context.methods)
+    return ", ".join(sorted(methods))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.APIError)
     async def api_error(_request: Request, exc: errors.APIError) -> Response:
@@ -63,7 +75,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
-            return error_response(errors.MethodNotAllowed(request.method))
+            return error_response(errors.MethodNotAllowed(request.method, {"Allow": _allowed_methods(request)}))
         if exc.status_code == 404:
             return error_response(errors.NotFound())
         error = errors.APIError(str(exc.detail))
@@ -113,6 +125,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url=None,  # served by api_docs, without a CDN
         redoc_url=None,
         redirect_slashes=False,
+        generate_unique_id_function=lambda route: route.name,  # operationId: the handler's name
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from eventschema import errors
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
 from eventschema.enforcement.router import PlansDep
-from eventschema.openapi import request_body
+from eventschema.openapi import list_parameters, query, request_body
 from eventschema.pagination import page_params
 from eventschema.quarantine import service
 from eventschema.quarantine.repository import Filters
@@ -17,6 +17,9 @@ from eventschema.quarantine.schemas import QuarantinedEventPage, QuarantinedEven
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, no_content, object_id, paginated, parse
 
+# Empty values mean no filter.
+REASON_OR_EMPTY = {"type": "string", "enum": [*get_args(Reason), ""]}
+TIME = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]}
 router = APIRouter(prefix="/api/projects/{project_id}/quarantine", tags=["quarantine"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
@@ -37,7 +40,16 @@ def _reason(raw: str | None) -> str | None:
     return raw or None
 
 
-@router.get("/", response_model=QuarantinedEventPage)
+@router.get(
+    "/",
+    response_model=QuarantinedEventPage,
+    openapi_extra=list_parameters(
+        query("event", "Only events of this name."),
+        query("reason", "Only events quarantined for this reason.", REASON_OR_EMPTY),
+        query("after", "Received at or after this time (ISO 8601; without a zone, UTC).", TIME),
+        query("before", "Received before this time (ISO 8601; without a zone, UTC).", TIME),
+    ),
+)
 async def list_quarantined_events(
     request: Request,
     project: Project,

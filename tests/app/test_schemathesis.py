@@ -1,0 +1,92 @@
+"""schemathesis over the whole OpenAPI document, with every check it has, against a real server on each back end.
+
+The server is the real `eventschema serve`; the key is a real personal API key from `eventschema bootstrap`, and
+the project's id is given to schemathesis (tests/app/schemathesis.toml), so requests get past 401 and 404 into
+the routes' logic. The run is bounded (examples per operation, a fixed seed) to stay within a few minutes.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from tests.cli.helpers import EXECUTABLE, cli_env, database_url, run_cli_sync
+
+__all__ = ["database_url"]
+
+SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+MAX_EXAMPLES = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_EXAMPLES", "15")
+SEED = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_SEED", "20261130")
+RUN_TIMEOUT = 600
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _serving(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """`eventschema serve` on a free loopback port, rate limits off (schemathesis sends thousands of requests)."""
+    port = _free_port()
+    env = {**cli_env(database_url), "EVENTSCHEMA_RATE_LIMIT_ENABLED": "false"}
+    log_path = tmp_path / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [EXECUTABLE, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True,
+        )  # fmt: skip
+    host = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, log_path.read_text()
+            try:
+                if requests.get(f"{host}/_health", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.1)
+        yield host
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
+    assert SCHEMATHESIS, "schemathesis is not installed (it is in the dev extras)"
+    account = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path).json()
+    with _serving(database_url, tmp_path) as host:
+        completed = subprocess.run(
+            [
+                SCHEMATHESIS, "--config-file", str(CONFIG), "--no-color", "run", f"{host}/api/schema/",
+                "--checks", "all",
+                "--header", f"Authorization: Bearer {account['api_key']}",
+                "--max-examples", MAX_EXAMPLES, "--seed", SEED, "--workers", "1",
+                "--generation-database", "none", "--request-timeout", "30",
+            ],
+            capture_output=True, text=True, cwd=tmp_path, timeout=RUN_TIMEOUT,
+            env={**os.environ, "SCHEMATHESIS_PROJECT_ID": str(account["project_id"])},
+        )  # fmt: skip
+    report = completed.stdout[-30_000:] + completed.stderr[-5_000:]
+    assert completed.returncode == 0, report
+    counts = re.search(r"(\d+) generated, (\d+) passed", completed.stdout)
+    assert counts is not None, report
+    generated, passed = (int(number) for number in counts.groups())
+    assert generated == passed and generated > 1000, report

@@ -58,12 +58,12 @@ class OptionalTrailingSlash:
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route of this path takes (Starlette names only those of the first route it finds)."""
+    """The methods of the path the request names: those of every route declared with the first matching path
+    (Starlette names only those of its first route, when a path has one route per method)."""
     path = request.scope["path"]
-    methods: set[str] = set()
-    for context in iter_route_contexts(request.app.router.routes):
-        if context.methods and context.path and compile_path(context.path)[0].match(path):
-            methods |= set(context.methods)
+    contexts = [context for context in iter_route_contexts(request.app.router.routes) if context.methods]
+    matched = next((c.path for c in contexts if c.path and compile_path(c.path)[0].match(path)), None)
+    methods = {method for c in contexts if c.path == matched for method in c.methods or ()}
     return ", ".join(sorted(methods))
 
 

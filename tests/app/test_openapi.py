@@ -191,6 +191,8 @@ async def test_405_names_every_method_of_the_path(client) -> None:
     response = await client.request("OPTIONS", "/api/projects/1/event_schemas/")
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
+    by_name = await client.request("OPTIONS", "/api/projects/1/event_definitions/by_name/")
+    assert by_name.headers["allow"] == "GET"  # not the methods of `{id}/`, whose pattern it also matches
     capture = await client.get("/e/")
     assert capture.status_code == 405 and capture.headers["allow"] == "POST"
 

@@ -75,34 +75,55 @@ def error_response(status: int) -> dict[str, Any]:
     return response
 
 
+_EVENT = "#/components/schemas/CaptureEvent"
+_DISTINCT_ID = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}
 CAPTURE_COMPONENTS: dict[str, Any] = {
     "CaptureEvent": {
+        "description": "One event as PostHog's SDKs send it. An event without this shape makes the request a 400. "
+        "Otherwise each event is judged on its own: one that breaks its schema or cannot be stored as sent is "
+        "kept in the quarantine with its reason, and the others of its batch go on.",
         "type": "object",
-        "description": "One event as PostHog's SDKs send it. Each event is judged on its own: one that breaks "
-        "its schema or cannot be stored is kept in the quarantine with its reason, and the others go on.",
+        "required": ["event"],
         "properties": {
-            "event": {"type": "string"},
-            "distinct_id": {"type": "string"},
-            "properties": {"type": "object"},
-            "timestamp": {"type": "string", "description": "ISO 8601; unusable values mean the receive time."},
-            "uuid": {"type": "string"},
-            "api_key": {"type": "string", "description": "The project API key (phc_...)."},
-            "token": {"type": "string", "description": "The project API key (phc_...)."},
+            "event": {"type": "string", "minLength": 1, "maxLength": 400},
+            "distinct_id": {"description": "Who did it; else `properties.distinct_id`."},
+            "properties": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+            "timestamp": {"description": "ISO 8601; a value that cannot be used means the time it was received."},
+            "uuid": {"description": "The event's id."},
+            "api_key": {"description": "The project API key (phc_...), when the payload does not give it."},
+            "token": {"description": "Same as api_key."},
         },
+        # A distinct id at the top, or (when there is none there) in the properties.
+        "anyOf": [
+            {"required": ["distinct_id"], "properties": {"distinct_id": _DISTINCT_ID}},
+            {
+                "properties": {
+                    "distinct_id": {"type": "null"},
+                    "properties": {
+                        "type": "object",
+                        "required": ["distinct_id"],
+                        "properties": {"distinct_id": _DISTINCT_ID},
+                    },
+                },
+                "required": ["properties"],
+            },
+        ],
     },
     "CapturePayload": {
         "description": 'One event, a list of events, or `{"batch": [...]}`; the project API key is `api_key` '
-        "or `token` at the top, else on the first event (or in its properties).",
+        "or `token` at the top, else on the first event (or in its properties, as `token`).",
         "anyOf": [
             {
                 "type": "object",
+                "required": ["batch"],
                 "properties": {
-                    "batch": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/CaptureEvent"}},
+                    "batch": {"type": "array", "minItems": 1, "items": {"$ref": _EVENT}},
                     "api_key": {"type": "string"},
                     "token": {"type": "string"},
                 },
             },
-            {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/CaptureEvent"}},
+            {"allOf": [{"$ref": _EVENT}], "not": {"required": ["batch"]}},
+            {"type": "array", "minItems": 1, "items": {"$ref": _EVENT}},
         ],
     },
     "CaptureAccepted": {

@@ -40,7 +40,13 @@ def _free_port() -> int:
 def _serving(database_url: str, tmp_path: Path) -> Iterator[str]:
     """`eventschema serve` on a free loopback port, rate limits off (schemathesis sends thousands of requests)."""
     port = _free_port()
-    env = {**cli_env(database_url), "EVENTSCHEMA_RATE_LIMIT_ENABLED": "false"}
+    # schemathesis also sends bad keys on purpose: the throttling of failed authentications would answer it
+    # nothing but 429 after the first few.
+    env = {
+        **cli_env(database_url),
+        "EVENTSCHEMA_RATE_LIMIT_ENABLED": "false",
+        "EVENTSCHEMA_AUTH_FAILURES_PER_MINUTE": "0",
+    }
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -72,7 +78,13 @@ def _serving(database_url: str, tmp_path: Path) -> Iterator[str]:
 def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     assert SCHEMATHESIS, "schemathesis is not installed (it is in the dev extras)"
     account = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path).json()
+    spare = run_cli_sync("bootstrap", "--json", "--project", "Spare", database_url=database_url, cwd=tmp_path).json()
     with _serving(database_url, tmp_path) as host:
+        project = requests.get(
+            f"{host}/api/projects/{account['project_id']}/",
+            headers={"Authorization": f"Bearer {account['api_key']}"},
+            timeout=10,
+        ).json()
         completed = subprocess.run(
             [
                 SCHEMATHESIS, "--config-file", str(CONFIG), "--no-color", "run", f"{host}/api/schema/",
@@ -82,7 +94,12 @@ def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
                 "--generation-database", "none", "--request-timeout", "30",
             ],
             capture_output=True, text=True, cwd=tmp_path, timeout=RUN_TIMEOUT,
-            env={**os.environ, "SCHEMATHESIS_PROJECT_ID": str(account["project_id"])},
+            env={
+                **os.environ,
+                "SCHEMATHESIS_PROJECT_ID": str(account["project_id"]),
+                "SCHEMATHESIS_PROJECT_TOKEN": project["api_token"],
+                "SCHEMATHESIS_SPARE_PROJECT_ID": str(spare["project_id"]),
+            },
         )  # fmt: skip
     report = completed.stdout[-30_000:] + completed.stderr[-5_000:]
     assert completed.returncode == 0, report

@@ -25,7 +25,7 @@ __all__ = ["database_url"]
 
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-MAX_EXAMPLES = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_EXAMPLES", "15")
+MAX_EXAMPLES = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_EXAMPLES", "25")
 SEED = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_SEED", "20261130")
 RUN_TIMEOUT = 600
 
@@ -80,11 +80,11 @@ def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     account = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path).json()
     spare = run_cli_sync("bootstrap", "--json", "--project", "Spare", database_url=database_url, cwd=tmp_path).json()
     with _serving(database_url, tmp_path) as host:
-        project = requests.get(
-            f"{host}/api/projects/{account['project_id']}/",
-            headers={"Authorization": f"Bearer {account['api_key']}"},
-            timeout=10,
-        ).json()
+        headers = {"Authorization": f"Bearer {account['api_key']}"}
+        base = f"{host}/api/projects/{account['project_id']}/"
+        project = requests.get(base, headers=headers, timeout=10).json()
+        definition = requests.post(base + "event_definitions/", json={"name": "seeded"}, headers=headers, timeout=10)
+        group = requests.post(base + "schema_property_groups/", json={"name": "seeded"}, headers=headers, timeout=10)
         completed = subprocess.run(
             [
                 SCHEMATHESIS, "--config-file", str(CONFIG), "--no-color", "run", f"{host}/api/schema/",
@@ -99,6 +99,8 @@ def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
                 "SCHEMATHESIS_PROJECT_ID": str(account["project_id"]),
                 "SCHEMATHESIS_PROJECT_TOKEN": project["api_token"],
                 "SCHEMATHESIS_SPARE_PROJECT_ID": str(spare["project_id"]),
+                "SCHEMATHESIS_EVENT_DEFINITION": definition.json()["id"],
+                "SCHEMATHESIS_PROPERTY_GROUP": group.json()["id"],
             },
         )  # fmt: skip
     report = completed.stdout[-30_000:] + completed.stderr[-5_000:]

@@ -1,9 +1,10 @@
 """The OpenAPI document at /api/schema/, made to tell the truth about what each route answers.
 
-Routes read their bodies themselves (JSON, and form or multipart where every field is a plain string), so
-`request_body` declares them; list routes declare their paging and filters with `list_parameters`. `install`
-then adds what every route shares: the error body under each status a route can answer, no 422 (errors are
-400s in PostHog's shape), and the routes served outside the router: the capture endpoints and /_health.
+Routes read their bodies themselves (`bodies.py`: JSON, or a form / multipart, which can carry only flat text
+fields), so `request_body` declares each body as the server reads it; list routes declare their paging and
+filters with `list_parameters`. `install` then adds what every route shares: the error body under each status
+a route can answer, no 422 (errors are 400s in PostHog's shape), and the routes served outside the router: the
+capture endpoints and /_health/.
 """
 
 from typing import Any

@@ -8,18 +8,14 @@ the routes' logic. The run is bounded (examples per operation, a fixed seed) to 
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
-from tests.cli.helpers import EXECUTABLE, cli_env, database_url, run_cli_sync
+from tests.app.servers import serving
+from tests.cli.helpers import database_url, run_cli_sync
 
 __all__ = ["database_url"]
 
@@ -30,56 +26,11 @@ SEED = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_SEED", "20261130")
 RUN_TIMEOUT = 600
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _serving(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """`eventschema serve` on a free loopback port, rate limits off (schemathesis sends thousands of requests)."""
-    port = _free_port()
-    # schemathesis also sends bad keys on purpose: the throttling of failed authentications would answer it
-    # nothing but 429 after the first few.
-    env = {
-        **cli_env(database_url),
-        "EVENTSCHEMA_RATE_LIMIT_ENABLED": "false",
-        "EVENTSCHEMA_AUTH_FAILURES_PER_MINUTE": "0",
-    }
-    log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [EXECUTABLE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True,
-        )  # fmt: skip
-    host = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if requests.get(f"{host}/_health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
-        yield host
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     assert SCHEMATHESIS, "schemathesis is not installed (it is in the dev extras)"
     account = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path).json()
     spare = run_cli_sync("bootstrap", "--json", "--project", "Spare", database_url=database_url, cwd=tmp_path).json()
-    with _serving(database_url, tmp_path) as host:
+    with serving(database_url, tmp_path) as host:
         headers = {"Authorization": f"Bearer {account['api_key']}"}
         base = f"{host}/api/projects/{account['project_id']}/"
         project = requests.get(base, headers=headers, timeout=10).json()

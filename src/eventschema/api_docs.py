@@ -11,6 +11,7 @@ from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 ASSETS = {
@@ -27,11 +28,6 @@ def _asset(name: str) -> bytes:
     return (files("fastapi_offline") / "static" / name).read_bytes()
 
 
-def asset_paths(docs_url: str) -> frozenset[str]:
-    """The routes of the page's assets (as the app declares them: with a trailing slash)."""
-    return frozenset(f"{docs_url}{name}/" for name in ASSETS)
-
-
 def install(app: FastAPI, openapi_url: str, docs_url: str) -> None:
     async def docs_page() -> HTMLResponse:
         return get_swagger_ui_html(
@@ -45,14 +41,13 @@ def install(app: FastAPI, openapi_url: str, docs_url: str) -> None:
         )
 
     app.add_api_route(docs_url, docs_page, methods=["GET"], include_in_schema=False)
+    # Plain routes (not API routes): static files, which need no key and declare no scope.
     for name, media_type in ASSETS.items():
-        app.add_api_route(
-            f"{docs_url}{name}/", _asset_route(name, media_type), methods=["GET"], include_in_schema=False
-        )
+        app.router.add_route(f"{docs_url}{name}/", _asset_route(name, media_type), methods=["GET"])
 
 
-def _asset_route(name: str, media_type: str) -> Callable[[], Awaitable[Response]]:
-    async def asset() -> Response:
+def _asset_route(name: str, media_type: str) -> Callable[[Request], Awaitable[Response]]:
+    async def asset(_request: Request) -> Response:
         return Response(_asset(name), media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})
 
     return asset

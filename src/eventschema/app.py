@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from eventschema import __version__, api_docs, errors, openapi
+from eventschema import __version__, errors, openapi
 from eventschema.auth.ratelimit import RateLimiter
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
@@ -41,7 +41,7 @@ logger = logging.getLogger("eventschema")
 
 OPENAPI_URL = "/api/schema/"
 DOCS_URL = "/api/schema/docs/"
-PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL, *api_docs.asset_paths(DOCS_URL)})
+PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL})
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeoutError, ConnectionError, OSError)
 
 
@@ -55,16 +55,6 @@ class OptionalTrailingSlash:
         if scope["type"] == "http" and not scope["path"].endswith("/"):
             scope = {**scope, "path": scope["path"] + "/"}
         await self.app(scope, receive, send)
-
-
-def _allowed_methods(request: Request) -> str:
-    """The methods of the path the request names: those of every route declared with the first matching path
-    (Starlette names only those of its first route, when a path has one route per method)."""
-    path = request.scope["path"]
-    contexts = [context for context in iter_route_contexts(request.app.router.routes) if context.methods]
-    matched = next((c.path for c in contexts if c.path and compile_path(c.path)[0].match(path)), None)
-    methods = {method for c in contexts if c.path == matched for method in c.methods or ()}
-    return ", ".join(sorted(methods))
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -122,7 +112,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="Event schema registry, wire-compatible with PostHog's Event Schemas API.",
         openapi_url=OPENAPI_URL,
-        docs_url=None,  # served by api_docs, without a CDN
+        docs_url=None,  # served by openapi.install, without a CDN
         redoc_url=None,
         redirect_slashes=False,
         generate_unique_id_function=lambda route: route.name,  # operationId: the handler's name
@@ -162,10 +152,19 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok"})
 
     _install_error_handlers(app)
-    openapi.install(app)
-    api_docs.install(app, OPENAPI_URL, DOCS_URL)
+    openapi.install(app, DOCS_URL)
     check_route_scopes(app, PUBLIC_PATHS)
     app.add_middleware(OptionalTrailingSlash)
     # Outermost of the app's own middleware: capture requests skip the rest.
     app.add_middleware(CaptureEndpoints)
     return app
+
+
+def _allowed_methods(request: Request) -> str:
+    """The methods of the path the request names: those of every route declared with the first matching path
+    (Starlette names only those of its first route, when a path has one route per method)."""
+    path = request.scope["path"]
+    contexts = [context for context in iter_route_contexts(request.app.router.routes) if context.methods]
+    matched = next((c.path for c in contexts if c.path and compile_path(c.path)[0].match(path)), None)
+    methods = {method for c in contexts if c.path == matched for method in c.methods or ()}
+    return ", ".join(sorted(methods))

@@ -13,7 +13,7 @@ import pydantic
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from eventschema import openapi_paths
+from eventschema import api_docs, openapi_paths
 from eventschema.bodies import FORM_TYPES
 from eventschema.fields import PartialModel
 from eventschema.openapi_paths import ERROR, ERROR_SCHEMA, PAGINATION, error_response
@@ -158,7 +158,10 @@ def _complete(schema: dict[str, Any]) -> None:
     schema["paths"].update(openapi_paths.outside_router())
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, docs_url: str) -> None:
+    """The document at the app's `openapi_url`, and the documentation page at `docs_url`."""
+    assert app.openapi_url is not None
+
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
@@ -172,3 +175,4 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = build  # type: ignore[method-assign]
+    api_docs.install(app, app.openapi_url, docs_url)

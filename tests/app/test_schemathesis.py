@@ -21,7 +21,7 @@ __all__ = ["database_url"]
 
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which("schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-MAX_EXAMPLES = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_EXAMPLES", "25")
+MAX_EXAMPLES = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_EXAMPLES", "50")
 SEED = os.environ.get("EVENTSCHEMA_SCHEMATHESIS_SEED", "20261130")
 RUN_TIMEOUT = 600
 

@@ -11,7 +11,7 @@ from eventschema.db import Database
 from eventschema.projects import service as projects_service
 
 # Keys of the wire shapes, in the order PostHog serialises them.
-EVENT_SCHEMA_KEYS = ["id", "event_definition", "property_group", "created_at", "updated_at"]
+EVENT_SCHEMA_KEYS = ["id", "event_definition", "property_group", "property_group_id", "created_at", "updated_at"]
 GROUP_KEYS = ["id", "name", "description", "properties", "events", "created_at", "updated_at", "created_by"]
 PROPERTY_KEYS = [
     "id",

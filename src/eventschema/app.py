@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import text
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
@@ -90,7 +92,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
-            return error_response(errors.MethodNotAllowed(request.method))
+            return error_response(errors.MethodNotAllowed(request.method, {"Allow": _allowed_methods(request)}))
         if exc.status_code == 404:
             return error_response(errors.NotFound())
         error = errors.APIError(str(exc.detail))
@@ -139,9 +141,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         version=__version__,
         description="Event schema registry, wire-compatible with PostHog's Event Schemas API.",
         openapi_url=OPENAPI_URL,
-        docs_url=DOCS_URL,
+        docs_url=None,  # served by openapi.install, without a CDN
         redoc_url=None,
         redirect_slashes=False,
+        generate_unique_id_function=lambda route: route.name,  # operationId: the handler's name
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -181,7 +184,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         return JSONResponse({"status": "ok"})
 
     _install_error_handlers(app)
-    openapi.install(app)
+    openapi.install(app, DOCS_URL)
     check_route_scopes(app, PUBLIC_PATHS)
     app.add_middleware(OptionalTrailingSlash)
     # Capture requests skip the middleware added before this one.
@@ -189,3 +192,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # Outermost of the app's own middleware, so capture's outages are answered here too.
     app.add_middleware(DatabaseOutages)
     return app
+
+
+def _allowed_methods(request: Request) -> str:
+    """The methods of the path the request names: those of every route declared with the first matching path
+    (Starlette names only those of its first route, when a path has one route per method)."""
+    path = request.scope["path"]
+    contexts = [context for context in iter_route_contexts(request.app.router.routes) if context.methods]
+    matched = next((c.path for c in contexts if c.path and compile_path(c.path)[0].match(path)), None)
+    methods = {method for c in contexts if c.path == matched for method in c.methods or ()}
+    return ", ".join(sorted(methods))

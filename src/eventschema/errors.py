@@ -84,8 +84,9 @@ class MethodNotAllowed(APIError):
     type = "invalid_request"
     code = "method_not_allowed"
 
-    def __init__(self, method: str) -> None:
-        super().__init__(f'Method "{method}" not allowed.')
+    def __init__(self, method: str, allowed: Mapping[str, str] | None = None) -> None:
+        # RFC 9110: a 405 names the methods the resource supports, in `Allow`.
+        super().__init__(f'Method "{method}" not allowed.', headers=allowed)
 
 
 class UnsupportedMediaType(APIError):

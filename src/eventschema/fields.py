@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from eventschema import errors
@@ -23,6 +23,8 @@ def _no_null_characters(value: str) -> str:
 
 
 NoNullCharacters = AfterValidator(_no_null_characters)
+# A text filter in the query string; a NUL would reach the database (PostgreSQL cannot compare with one): 400.
+QueryText = Annotated[str | None, AfterValidator(lambda value: None if value is None else _no_null_characters(value))]
 
 
 def _name(max_length: int, message: str | None = None) -> AfterValidator:
@@ -39,10 +41,27 @@ def _name(max_length: int, message: str | None = None) -> AfterValidator:
     return AfterValidator(check)
 
 
-Text = Annotated[str, BeforeValidator(_text), NoNullCharacters]
-Name400 = Annotated[str, BeforeValidator(_text), NoNullCharacters, _name(400)]
+# What str.strip() removes, spelled out: regular expression engines disagree on what `\s` matches.
+_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+
+
+def _documented(max_length: int | None = None) -> WithJsonSchema:
+    """What these fields accept, for the OpenAPI document: text without NUL (for names, 1 to `max_length`
+    characters once stripped), or a number, which is taken as its text."""
+    pattern = "^[^\\x00]*$"
+    if max_length is not None:
+        pattern = f"^[{_SPACE}]*[^\\x00{_SPACE}]([^\\x00]{{0,{max_length - 2}}}[^\\x00{_SPACE}])?[{_SPACE}]*$"
+    return WithJsonSchema({"anyOf": [{"type": "string", "pattern": pattern}, {"type": "number"}]})
+
+
+Text = Annotated[str, BeforeValidator(_text), NoNullCharacters, _documented()]
+Name400 = Annotated[str, BeforeValidator(_text), NoNullCharacters, _name(400), _documented(400)]
 PropertyName = Annotated[
-    str, BeforeValidator(_text), NoNullCharacters, _name(200, "Property name must be 200 characters or less")
+    str,
+    BeforeValidator(_text),
+    NoNullCharacters,
+    _name(200, "Property name must be 200 characters or less"),
+    _documented(200),
 ]
 
 

@@ -34,6 +34,7 @@ async def test_create_returns_201_with_the_full_nested_shape(client, account: Ac
     assert created["event_definition"] == definition["id"]
     assert created["created_at"].endswith("Z") and created["updated_at"].endswith("Z")
     nested = created["property_group"]
+    assert created["property_group_id"] == nested["id"] == group["id"]
     assert list(nested) == GROUP_KEYS
     assert (nested["id"], nested["name"], nested["description"]) == (group["id"], "order", "Order fields")
     assert nested["events"] == [{"id": definition["id"], "name": "purchase"}]

@@ -24,6 +24,7 @@ async def test_list_shows_the_created_link(client, account: Account) -> None:
     assert response.status_code == 200
     assert response.json() == {"count": 1, "next": None, "previous": None, "results": [created]}
     assert list(response.json()["results"][0]) == EVENT_SCHEMA_KEYS
+    assert created["property_group_id"] == created["property_group"]["id"]
 
 
 async def test_list_is_newest_first(client, account: Account) -> None:

@@ -52,7 +52,7 @@ class CaptureEndpoints:
 
 async def _capture(scope: Scope, receive: Receive) -> Response:
     if scope["method"] != "POST":
-        raise errors.MethodNotAllowed(scope["method"])
+        raise errors.MethodNotAllowed(scope["method"], {"Allow": "POST"})
     app = scope["app"]
     gateway: Gateway = app.state.gateway
     limit = gateway.settings.capture_max_payload_bytes

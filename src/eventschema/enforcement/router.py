@@ -20,7 +20,8 @@ from eventschema.enforcement.schemas import (
     ValidateResultsRead,
     ViolationCountPage,
 )
-from eventschema.openapi import request_body
+from eventschema.fields import QueryText
+from eventschema.openapi import list_parameters, query, request_body
 from eventschema.pagination import page_params
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, paginated, parse
@@ -48,7 +49,11 @@ def _events(body: dict[str, Any]) -> list[EventToValidate]:
     return parse(BatchToValidate, body).batch
 
 
-@router.post("/validate/", response_model=ValidateResultsRead, openapi_extra=request_body(BatchToValidate))
+@router.post(
+    "/validate/",
+    response_model=ValidateResultsRead,
+    openapi_extra=request_body(EventToValidate, alternatives=(BatchToValidate,)),
+)
 @takes_batches
 async def validate_events(project: Reader, session: SessionDep, plans: PlansDep, body: BodyDep) -> Response:
     """One event (`{"event", "properties"}`) or `{"batch": [...]}`; needs only `event_definition:read`."""
@@ -57,9 +62,13 @@ async def validate_events(project: Reader, session: SessionDep, plans: PlansDep,
     return JSONResponse({"results": results})
 
 
-@router.get("/violations/", response_model=ViolationCountPage)
+@router.get(
+    "/violations/",
+    response_model=ViolationCountPage,
+    openapi_extra=list_parameters(query("event", "Only violations of events of this name.")),
+)
 async def violation_counts(
-    request: Request, project: Reader, session: SessionDep, settings: SettingsDep, event: str | None = None
+    request: Request, project: Reader, session: SessionDep, settings: SettingsDep, event: QueryText = None
 ) -> Response:
     page = page_params(request, settings)
     total, results = await service.violation_counts(session, project.id, event, page.limit, page.offset)

@@ -11,7 +11,7 @@ MAX_BATCH = 10_000
 
 
 class EventToValidate(RequestModel):
-    event: str
+    event: str = Field(json_schema_extra={"minLength": 1})  # documented; `_not_blank` gives PostHog's error
     properties: dict[str, Any] | None = None
 
     @field_validator("event")
@@ -23,7 +23,7 @@ class EventToValidate(RequestModel):
 
 
 class BatchToValidate(RequestModel):
-    batch: list[EventToValidate]
+    batch: list[EventToValidate] = Field(json_schema_extra={"maxItems": MAX_BATCH})
 
 
 class ViolationRead(BaseModel):

@@ -13,12 +13,15 @@ from eventschema.event_definitions.schemas import (
     EventDefinitionRead,
     EventDefinitionUpdate,
 )
+from eventschema.fields import QueryText
 from eventschema.models import EventDefinition
-from eventschema.openapi import request_body
+from eventschema.openapi import creation, list_parameters, query, request_body
 from eventschema.pagination import page_params
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, created, no_content, object_id, paginated, parse, parse_for_update
 
+# Missing or empty: 400 `required`.
+NAME = {"type": "string", "minLength": 1, "pattern": "^[^\\x00]*$"}
 router = APIRouter(prefix="/api/projects/{project_id}/event_definitions", tags=["event definitions"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
@@ -27,9 +30,13 @@ def _read(definition: EventDefinition) -> dict[str, object]:
     return EventDefinitionRead.model_validate(definition, from_attributes=True).model_dump()
 
 
-@router.get("/", response_model=EventDefinitionPage)
+@router.get(
+    "/",
+    response_model=EventDefinitionPage,
+    openapi_extra=list_parameters(query("search", "Only definitions whose name contains this text.")),
+)
 async def list_event_definitions(
-    request: Request, project: Project, session: SessionDep, settings: SettingsDep, search: str | None = None
+    request: Request, project: Project, session: SessionDep, settings: SettingsDep, search: QueryText = None
 ) -> Response:
     page = page_params(request, settings)
     total, rows = await service.list_page(session, project.id, search, page.limit, page.offset)
@@ -37,7 +44,10 @@ async def list_event_definitions(
 
 
 @router.post(
-    "/", status_code=201, response_model=EventDefinitionRead, openapi_extra=request_body(EventDefinitionCreate)
+    "/",
+    status_code=201,
+    response_model=EventDefinitionRead,
+    openapi_extra=creation("event_definition", request_body(EventDefinitionCreate)),
 )
 async def create_event_definition(project: Project, session: SessionDep, body: BodyDep) -> Response:
     definition = await service.create(session, project.id, parse(EventDefinitionCreate, body))
@@ -45,7 +55,11 @@ async def create_event_definition(project: Project, session: SessionDep, body: B
     return created(_read(definition))
 
 
-@router.get("/by_name/", response_model=EventDefinitionRead)
+@router.get(
+    "/by_name/",
+    response_model=EventDefinitionRead,
+    openapi_extra={"parameters": [query("name", "The exact name.", NAME, required=True)]},
+)
 async def event_definition_by_name(project: Project, session: SessionDep, name: str | None = None) -> Response:
     return JSONResponse(_read(await service.by_name(session, project.id, name)))
 

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
 from eventschema.event_schemas import service
 from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaPage, EventSchemaRead, EventSchemaUpdate
-from eventschema.openapi import request_body
+from eventschema.openapi import creation, list_parameters, query, request_body
 from eventschema.pagination import page_params
 from eventschema.rendering import JSONResponse
 from eventschema.routing import (
@@ -23,11 +23,19 @@ from eventschema.routing import (
     uuid_filter,
 )
 
+# An empty value means no filter; anything else but a UUID is a 400.
+UUID_OR_EMPTY = {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "maxLength": 0}]}
 router = APIRouter(prefix="/api/projects/{project_id}/event_schemas", tags=["event schemas"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
 
-@router.get("/", response_model=EventSchemaPage)
+@router.get(
+    "/",
+    response_model=EventSchemaPage,
+    openapi_extra=list_parameters(
+        query("event_definition", "Only the links of this event definition (its id).", UUID_OR_EMPTY)
+    ),
+)
 async def list_event_schemas(
     request: Request, project: Project, session: SessionDep, settings: SettingsDep, renderer: RendererDep
 ) -> Response:
@@ -37,7 +45,12 @@ async def list_event_schemas(
     return paginated(request, settings, page, total, results)
 
 
-@router.post("/", status_code=201, response_model=EventSchemaRead, openapi_extra=request_body(EventSchemaCreate))
+@router.post(
+    "/",
+    status_code=201,
+    response_model=EventSchemaRead,
+    openapi_extra=creation("event_schema", request_body(EventSchemaCreate)),
+)
 async def create_event_schema(project: Project, session: SessionDep, renderer: RendererDep, body: BodyDep) -> Response:
     result = await service.create(session, renderer, project.id, parse(EventSchemaCreate, body))
     await session.commit()

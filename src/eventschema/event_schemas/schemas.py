@@ -23,6 +23,7 @@ class EventSchemaRead(BaseModel):
     id: UUID
     event_definition: UUID
     property_group: PropertyGroupRead
+    property_group_id: UUID
     created_at: datetime
     updated_at: datetime
 

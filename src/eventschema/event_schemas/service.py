@@ -23,6 +23,7 @@ def _link_dict(row: Any, group: orjson.Fragment) -> dict[str, Any]:
         "id": row.id,
         "event_definition": row.event_definition_id,
         "property_group": group,
+        "property_group_id": row.property_group_id,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }

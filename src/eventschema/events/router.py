@@ -10,6 +10,7 @@ from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, pr
 from eventschema.errors import no_nul
 from eventschema.events import service
 from eventschema.events.schemas import EventPage
+from eventschema.openapi import list_parameters, query
 from eventschema.pagination import page_params
 from eventschema.routing import paginated
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/projects/{project_id}/events", tags=["events"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
 
-@router.get("/", response_model=EventPage)
+@router.get("/", response_model=EventPage, openapi_extra=list_parameters(query("event", "Only events of this name.")))
 async def list_events(
     request: Request, project: Project, session: SessionDep, settings: SettingsDep, event: str | None = None
 ) -> Response:

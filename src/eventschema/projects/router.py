@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from eventschema.auth.principal import Principal
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access, scoped
-from eventschema.openapi import request_body
+from eventschema.openapi import list_parameters, request_body
 from eventschema.pagination import page_params
 from eventschema.projects import service
 from eventschema.projects.schemas import ProjectPage, ProjectRead, ValidationSettingsRead, ValidationSettingsUpdate
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/projects", tags=["projects"])
 Project = Annotated[ProjectContext, Depends(project_access("project"))]
 
 
-@router.get("/", response_model=ProjectPage)
+@router.get("/", response_model=ProjectPage, openapi_extra=list_parameters())
 async def list_projects(
     request: Request,
     principal: Annotated[Principal, Depends(scoped("project"))],

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
-from eventschema.openapi import request_body
+from eventschema.openapi import creation, list_parameters, request_body
 from eventschema.pagination import page_params
 from eventschema.property_groups import service
 from eventschema.property_groups.schemas import (
@@ -31,7 +31,7 @@ router = APIRouter(prefix="/api/projects/{project_id}/schema_property_groups", t
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
 
-@router.get("/", response_model=PropertyGroupPage)
+@router.get("/", response_model=PropertyGroupPage, openapi_extra=list_parameters())
 async def list_property_groups(
     request: Request, project: Project, session: SessionDep, settings: SettingsDep, renderer: RendererDep
 ) -> Response:
@@ -40,7 +40,12 @@ async def list_property_groups(
     return paginated(request, settings, page, total, results)
 
 
-@router.post("/", status_code=201, response_model=PropertyGroupRead, openapi_extra=request_body(PropertyGroupCreate))
+@router.post(
+    "/",
+    status_code=201,
+    response_model=PropertyGroupRead,
+    openapi_extra=creation("property_group", request_body(PropertyGroupCreate)),
+)
 async def create_property_group(project: Project, session: SessionDep, body: BodyDep) -> Response:
     result = await service.create(session, project.id, project.principal, parse(PropertyGroupCreate, body))
     await session.commit()

@@ -11,7 +11,7 @@ from eventschema import errors
 from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
 from eventschema.enforcement.router import PlansDep
 from eventschema.errors import no_nul
-from eventschema.openapi import request_body
+from eventschema.openapi import list_parameters, query, request_body
 from eventschema.pagination import page_params
 from eventschema.quarantine import service
 from eventschema.quarantine.repository import Filters
@@ -19,6 +19,9 @@ from eventschema.quarantine.schemas import QuarantinedEventPage, QuarantinedEven
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, no_content, object_id, paginated, parse
 
+# Empty values mean no filter.
+REASON_OR_EMPTY = {"type": "string", "enum": [*get_args(Reason), ""]}
+TIME = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]}
 router = APIRouter(prefix="/api/projects/{project_id}/quarantine", tags=["quarantine"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
@@ -39,7 +42,16 @@ def _reason(raw: str | None) -> str | None:
     return raw or None
 
 
-@router.get("/", response_model=QuarantinedEventPage)
+@router.get(
+    "/",
+    response_model=QuarantinedEventPage,
+    openapi_extra=list_parameters(
+        query("event", "Only events of this name."),
+        query("reason", "Only events quarantined for this reason.", REASON_OR_EMPTY),
+        query("after", "Received at or after this time (ISO 8601; without a zone, UTC).", TIME),
+        query("before", "Received before this time (ISO 8601; without a zone, UTC).", TIME),
+    ),
+)
 async def list_quarantined_events(
     request: Request,
     project: Project,

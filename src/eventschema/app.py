@@ -16,6 +16,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
+from eventschema.auth.cache import AuthCache
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.group_renderer = GroupRenderer()
     app.state.plans = PlanCache()
     app.state.gateway = Gateway(settings, app.state.plans)
+    app.state.auth_cache = AuthCache(settings.auth_cache_seconds) if settings.auth_cache_seconds > 0 else None
     app.state.rate_limiter = (
         RateLimiter(settings.rate_limit_burst_per_minute, settings.rate_limit_sustained_per_hour)
         if settings.rate_limit_enabled

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.auth import service as auth_service
+from eventschema.auth.cache import AuthCache
 from eventschema.auth.principal import Principal
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.repository import ProjectRef
@@ -109,7 +110,8 @@ async def _authenticate(
         presented = await _presented_key(request)
         if presented is None:
             raise errors.NotAuthenticated()
-        principal, row = await auth_service.authenticate(session, *presented, project=project)
+        cache: AuthCache | None = request.app.state.auth_cache
+        principal, row = await auth_service.authenticate(session, *presented, project=project, cache=cache)
     except errors.AuthenticationFailed:
         if attempts is not None:
             attempts.failed(address)
@@ -119,8 +121,10 @@ async def _authenticate(
         wait = limiter.check(principal.key_id)
         if wait:
             raise errors.Throttled(wait)
-    if auth_service.needs_touch(principal, utcnow()):
+    now = utcnow()
+    if auth_service.needs_touch(principal, now):
         setattr(request.state, TOUCH_KEY_STATE, principal.key_id)
+        auth_service.remember_use(cache, presented[0], project, (principal, row), now)
     return principal, row
 
 

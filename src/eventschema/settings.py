@@ -38,6 +38,14 @@ class Settings(BaseSettings):
         description="Failed authentications allowed per client address per minute; past them every request from "
         "that address gets 429 until the minute ends. 0 turns this off.",
     )
+    auth_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a server keeps a personal API key it has checked, so steady traffic is not one key "
+        "lookup per request. Revoking a key empties it at once (on PostgreSQL in every server); on SQLite, a key "
+        "revoked from the command line stops working in a running server within this time. 0 looks every key up "
+        "on every request.",
+    )
     page_size_max: int = Field(default=1000, ge=1, description="Upper bound for ?limit= on list endpoints.")
     capture_max_payload_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest capture request body accepted, after decompression."

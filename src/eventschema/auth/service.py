@@ -1,16 +1,18 @@
 """Authenticating personal API keys, and creating, listing and revoking them."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.auth import repository
+from eventschema.auth.cache import AuthCache
 from eventschema.auth.keys import generate_key, hash_key, mask_key
 from eventschema.auth.principal import Principal, UserBasic
 from eventschema.db import AnyRow
+from eventschema.enforcement import changes
 from eventschema.ids import random_base62
 from eventschema.models import PersonalAPIKey, utcnow
 
@@ -18,10 +20,20 @@ LAST_USED_REFRESH = timedelta(hours=1)
 
 
 async def authenticate(
-    session: AsyncSession, value: str, source: str, project: repository.ProjectRef | None = None
+    session: AsyncSession,
+    value: str,
+    source: str,
+    project: repository.ProjectRef | None = None,
+    cache: AuthCache | None = None,
 ) -> tuple[Principal, AnyRow]:
     """The principal of a presented key, and the row it came from (with the project's columns when asked)."""
-    row = await repository.find_active_key(session, hash_key(value), project)
+    secure_value = hash_key(value)
+    if cache is not None:
+        found: tuple[Principal, AnyRow] | None = cache.get(secure_value, project)
+        if found is not None:
+            return found
+        generation = cache.generation
+    row = await repository.find_active_key(session, secure_value, project)
     if row is None:
         raise errors.AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
     user = UserBasic(
@@ -43,7 +55,22 @@ async def authenticate(
         scoped_teams=tuple(row.scoped_teams) if row.scoped_teams else None,
         key_last_used_at=row.last_used_at,
     )
+    if cache is not None:
+        cache.put(secure_value, project, (principal, row), generation)
     return principal, row
+
+
+def remember_use(
+    cache: AuthCache | None,
+    value: str,
+    project: repository.ProjectRef | None,
+    found: tuple[Principal, AnyRow],
+    now: datetime,
+) -> None:
+    """The key's use is being recorded: a kept entry says so, or every request would record it again."""
+    if cache is not None:
+        principal, row = found
+        cache.replace(hash_key(value), project, (replace(principal, key_last_used_at=now), row))
 
 
 def needs_touch(principal: Principal, now: datetime) -> bool:
@@ -105,3 +132,4 @@ async def list_keys(session: AsyncSession) -> list[dict[str, object]]:
 async def revoke_key(session: AsyncSession, key_id: str) -> None:
     if not await repository.delete_key(session, key_id):
         raise errors.NotFound(f"No personal API key with id {key_id!r}.")
+    await changes.access_changed(session)

@@ -39,6 +39,10 @@ class Publisher(Protocol):
     def publish(self, project_ids: Iterable[int]) -> None: ...
 
 
+# Announced for a change to who may do what (a revoked personal API key): no project has id 0, and caches of
+# credentials drop everything whatever the project.
+ACCESS = 0
+
 _caches: "weakref.WeakSet[ProjectCache]" = weakref.WeakSet()
 # Each publisher with the database (its URL) it notifies.
 _publishers: "weakref.WeakKeyDictionary[Publisher, str]" = weakref.WeakKeyDictionary()
@@ -79,6 +83,11 @@ async def schema_changed(session: AsyncSession, project_id: int) -> None:
 async def token_changed(session: AsyncSession, project_id: int) -> None:
     """Announce a change that leaves the schema version alone (a new project API key)."""
     await _announce(session, project_id)
+
+
+async def access_changed(session: AsyncSession) -> None:
+    """Announce a change to personal API keys, so that servers stop trusting what they remember of them."""
+    await _announce(session, ACCESS)
 
 
 async def _announce(session: AsyncSession, project_id: int) -> None:

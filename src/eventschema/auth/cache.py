@@ -1,0 +1,63 @@
+"""Recently authenticated personal API keys, so a client's steady stream of requests is not one key lookup each.
+
+An entry is what `service.authenticate` made of the key's row (owner, scopes, and the project the URL named with
+the owner's membership), kept for `auth_cache_seconds`. Every announced change (`enforcement.changes`: a rotated
+project API key, a revoked personal API key, a schema write) empties it, at once in the process that made the
+change and, through the schema listener, in the other processes on PostgreSQL. On SQLite, a key revoked by the
+command line while a server runs stops working there within `auth_cache_seconds`. Failed lookups are never kept.
+"""
+
+import time
+from typing import Any
+
+from eventschema.auth.repository import ProjectRef
+from eventschema.enforcement import changes
+
+MAX_ENTRIES = 10_000
+
+Key = tuple[str, ProjectRef | None]
+
+
+class AuthCache:
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._entries: dict[Key, tuple[Any, float]] = {}
+        self._generation = 0
+        changes.subscribe(self)
+
+    @property
+    def generation(self) -> int:
+        """Moves with every invalidation: a lookup that overlapped one must not be stored."""
+        return self._generation
+
+    def get(self, secure_value: str, project: ProjectRef | None) -> Any | None:
+        entry = self._entries.get((secure_value, project))
+        if entry is None:
+            return None
+        if entry[1] <= time.monotonic():
+            del self._entries[secure_value, project]
+            return None
+        return entry[0]
+
+    def put(self, secure_value: str, project: ProjectRef | None, row: Any, generation: int) -> None:
+        if generation != self._generation:
+            return
+        if len(self._entries) >= MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[secure_value, project] = (row, time.monotonic() + self._seconds)
+
+    def replace(self, secure_value: str, project: ProjectRef | None, row: Any) -> None:
+        """Update a kept row in place (its key's last use was just recorded), keeping its expiry."""
+        entry = self._entries.get((secure_value, project))
+        if entry is not None:
+            self._entries[secure_value, project] = (row, entry[1])
+
+    def invalidate(self, project_id: int) -> None:
+        # Any project's change, or `changes.ACCESS`: entries for `@current` may name any project, and changes are
+        # rare next to requests, so every entry goes.
+        self._generation += 1
+        self._entries.clear()
+
+    def clear(self) -> None:
+        self._generation += 1
+        self._entries.clear()

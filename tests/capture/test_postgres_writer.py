@@ -1,6 +1,8 @@
 """The capture write path on PostgreSQL: every table in one transaction, connections kept and replaced when they
 die, errors with the meaning they have elsewhere."""
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -119,9 +121,15 @@ async def test_a_refused_row_is_an_integrity_error_and_nothing_is_written(
     client, db: Database, account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await define(client, account, "signed up", mode="reject")
-    real_rows = postgres._quarantine_rows
-    # Two quarantined events with the same id: the primary key refuses the second.
-    monkeypatch.setattr(postgres, "_quarantine_rows", lambda batch: [real_rows(batch)[0]] * 2)
+    real_columns = postgres._quarantine_columns
+
+    def twice(batch):
+        # Two quarantined events with the same id (and different uuids): the primary key refuses the second.
+        columns = [column * 2 for column in real_columns(batch)]
+        columns[2] = [uuid.uuid4(), uuid.uuid4()]
+        return columns
+
+    monkeypatch.setattr(postgres, "_quarantine_columns", twice)
     writer = PostgresWriter(db.engine, upstream=False)
     try:
         work = await _work(db, account.project_id, [event("accepted"), event("signed up", **INCOMPLETE)])

@@ -2,10 +2,11 @@
 
 Every capture commit goes through here, so it skips what a request needs elsewhere: no ORM session, no pool
 checkout and reset, no statement compilation. The writer keeps its own connections (one per commit in flight)
-and writes a `storage.Batch` in one transaction: its projects locked first, then COPY for the rows that are only
-added (event log, outbox, quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` for those that are
-added to (definitions seen, violation counters). The tables and their meaning are those of `storage.store`, which
-does the same through SQLAlchemy on SQLite; the tests run both.
+and writes a `storage.Batch` in one transaction: its projects locked first, then one
+`INSERT ... SELECT FROM unnest(...) ON CONFLICT` statement per table: DO NOTHING for the events (event log,
+outbox, quarantine: an event whose uuid is already stored for its project, sent again, is skipped, which COPY
+cannot do), DO UPDATE for what is added to (definitions seen, violation counters). The tables and their meaning
+are those of `storage.store`, which does the same through SQLAlchemy on SQLite; the tests run both.
 
 Errors keep the meaning they have elsewhere: works for a project that no longer exists raise
 `storage.UnknownProject` (checked first, with the projects locked), a row the database refuses raises
@@ -22,9 +23,10 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from eventschema.capture.delivery import Delivery
 from eventschema.capture.storage import Batch, UnknownProject, Work
+from eventschema.capture.triage import Accepted
 from eventschema.db import driver_connect_args
-from eventschema.events.repository import LOG_COLUMNS
 from eventschema.ids import uuid7
 from eventschema.models import (
     EventDefinition,
@@ -39,10 +41,27 @@ logger = logging.getLogger("eventschema.capture")
 
 APPLICATION_NAME = "eventschema capture"
 
-OUTBOX_COLUMNS = ["project_id", "token", "payload", "attempts", "next_attempt_at"]
-QUARANTINE_COLUMNS = [
-    "id", "project_id", "event", "distinct_id", "properties", "fields", "violations", "reasons", "received_at",
-]  # fmt: skip
+# Arrays travel in asyncpg's binary format; JSON goes as text and is cast once per row by PostgreSQL.
+ADD_TO_LOG = f"""
+INSERT INTO {EventLogEntry.__tablename__} (project_id, uuid, event, distinct_id, properties, timestamp, received_at)
+SELECT * FROM unnest($1::integer[], $2::uuid[], $3::text[], $4::text[], $5::json[], $6::timestamptz[],
+                     $7::timestamptz[])
+ON CONFLICT (project_id, uuid) DO NOTHING
+"""
+ADD_TO_OUTBOX = f"""
+INSERT INTO {OutboxEvent.__tablename__} (project_id, token, uuid, payload, attempts, next_attempt_at)
+SELECT project_id, token, uuid, payload, 0, due
+FROM unnest($1::integer[], $2::text[], $3::uuid[], $4::json[], $5::timestamptz[])
+    AS event (project_id, token, uuid, payload, due)
+ON CONFLICT (project_id, uuid) DO NOTHING
+"""
+ADD_TO_QUARANTINE = f"""
+INSERT INTO {QuarantinedEvent.__tablename__}
+    (id, project_id, uuid, event, distinct_id, properties, fields, violations, reasons, received_at)
+SELECT * FROM unnest($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::text[], $6::json[], $7::json[],
+                     $8::json[], $9::text[], $10::timestamptz[])
+ON CONFLICT (project_id, uuid) DO NOTHING
+"""
 
 LOCK_PROJECTS = f"SELECT id FROM {Project.__tablename__} WHERE id = ANY($1::integer[]) FOR KEY SHARE"
 # Rows are sorted by their keys in both statements, so that concurrent writers lock them in the same order.
@@ -157,41 +176,56 @@ class PostgresWriter:
             projects = [project_id for (project_id, _), _ in seen]
             names = [name for (_, name), _ in seen]
             await connection.execute(TOUCH_DEFINITIONS, ids, projects, names, [seen_at for _, seen_at in seen])
-        if self._upstream:
-            await _copy(connection, OutboxEvent.__tablename__, OUTBOX_COLUMNS, _outbox_rows(batch))
-        else:
-            await _copy(connection, EventLogEntry.__tablename__, LOG_COLUMNS, _log_rows(batch))
-        await _copy(connection, QuarantinedEvent.__tablename__, QUARANTINE_COLUMNS, _quarantine_rows(batch))
+        events = [(d, event) for d in batch.deliveries for event in d.accepted]
+        if events and self._upstream:
+            await connection.execute(ADD_TO_OUTBOX, *_outbox_columns(events))
+        elif events:
+            await connection.execute(ADD_TO_LOG, *_log_columns(events))
+        if batch.rejected:
+            await connection.execute(ADD_TO_QUARANTINE, *_quarantine_columns(batch))
         if batch.counts:
             counts = sorted(batch.counts.items())
             columns: list[list[Any]] = [[key[i] for key, _ in counts] for i in range(5)]
             await connection.execute(ADD_VIOLATION_COUNTS, *columns, [n for _, n in counts])
 
 
-async def _copy(connection: asyncpg.Connection, table: str, columns: list[str], records: list[tuple[Any, ...]]) -> None:
-    if records:
-        await connection.copy_records_to_table(table, records=records, columns=columns)
+Events = list[tuple[Delivery, Accepted]]
 
 
-def _log_rows(batch: Batch) -> list[tuple[Any, ...]]:
+def _log_columns(events: Events) -> list[list[Any]]:
     return [
-        (d.project_id, event.event, event.distinct_id, _json(event.properties), event.timestamp, d.received_at)
-        for d in batch.deliveries
-        for event in d.accepted
+        [d.project_id for d, _ in events],
+        [event.uuid for _, event in events],
+        [event.event for _, event in events],
+        [event.distinct_id for _, event in events],
+        [_json(event.properties) for _, event in events],
+        [event.timestamp for _, event in events],
+        [d.received_at for d, _ in events],
     ]
 
 
-def _outbox_rows(batch: Batch) -> list[tuple[Any, ...]]:
+def _outbox_columns(events: Events) -> list[list[Any]]:
     return [
-        (d.project_id, d.token, _json(event.raw), 0, d.received_at) for d in batch.deliveries for event in d.accepted
+        [d.project_id for d, _ in events],
+        [d.token for d, _ in events],
+        [event.uuid for _, event in events],
+        [_json(event.raw) for _, event in events],
+        [d.received_at for d, _ in events],
     ]
 
 
-def _quarantine_rows(batch: Batch) -> list[tuple[Any, ...]]:
+def _quarantine_columns(batch: Batch) -> list[list[Any]]:
     # Ids made in the same millisecond are not ordered by themselves; lists order a request's events by id.
-    ids = sorted(uuid7() for _ in batch.rejected)
+    rejected = batch.rejected
     return [
-        (event_id, project_id, item.event, item.distinct_id, _json(item.properties), _json(item.fields),
-         _json(item.violations), item.reasons, received_at)
-        for event_id, (project_id, received_at, item) in zip(ids, batch.rejected, strict=True)
-    ]  # fmt: skip
+        sorted(uuid7() for _ in rejected),
+        [project_id for project_id, _, _ in rejected],
+        [item.uuid for _, _, item in rejected],
+        [item.event for _, _, item in rejected],
+        [item.distinct_id for _, _, item in rejected],
+        [_json(item.properties) for _, _, item in rejected],
+        [_json(item.fields) for _, _, item in rejected],
+        [_json(item.violations) for _, _, item in rejected],
+        [item.reasons for _, _, item in rejected],
+        [received_at for _, received_at, _ in rejected],
+    ]

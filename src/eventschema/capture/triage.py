@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
+from uuid import UUID
 
 from eventschema.capture.decoding import invalid
+from eventschema.capture.uuids import event_uuid
 from eventschema.enforcement.plan import FORWARD, MARK, ProjectPlan
 from eventschema.validation import Violation
 
@@ -30,6 +32,7 @@ class Accepted:
     timestamp: datetime
     # The event as received (its properties possibly marked), as forwarded upstream.
     raw: dict[str, Any]
+    uuid: UUID
 
 
 @dataclass(slots=True)
@@ -40,6 +43,7 @@ class Rejected:
     fields: dict[str, Any]
     violations: list[dict[str, object]]
     reasons: str
+    uuid: UUID
 
 
 @dataclass(slots=True)
@@ -65,19 +69,20 @@ def triage(plan: ProjectPlan, events: list[Any], received_at: datetime) -> Triag
         elif type(properties) is not dict:
             raise invalid("An event's properties must be an object.", attr=f"batch__{index}__properties")
         distinct_id = _distinct_id(raw, properties, index)
+        uuid = event_uuid(raw)
         result.names.add(name)
         action, violations = plan.check(name, properties)
         if action == FORWARD:
-            result.accepted.append(Accepted(name, distinct_id, properties, event_time(raw, received_at), raw))
+            result.accepted.append(Accepted(name, distinct_id, properties, event_time(raw, received_at), raw, uuid))
             continue
         _count(result.counts, name, violations)
         records = [violation.to_dict() for violation in violations]
         if action == MARK:
             properties[VIOLATIONS_KEY] = records
-            result.accepted.append(Accepted(name, distinct_id, properties, event_time(raw, received_at), raw))
+            result.accepted.append(Accepted(name, distinct_id, properties, event_time(raw, received_at), raw, uuid))
         else:
             fields = {key: value for key, value in raw.items() if key not in _OWN_KEYS}
-            result.rejected.append(Rejected(name, distinct_id, properties, fields, records, reasons(violations)))
+            result.rejected.append(Rejected(name, distinct_id, properties, fields, records, reasons(violations), uuid))
     return result
 
 

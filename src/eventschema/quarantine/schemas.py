@@ -14,6 +14,8 @@ Reason = Literal["missing_required", "type_mismatch", "unexpected_property"]
 
 class QuarantinedEventRead(BaseModel):
     id: UUID
+    # The event's own id (its SDK's `uuid`, or one given when it arrived), kept when it is replayed.
+    uuid: UUID | None
     event: str
     distinct_id: str
     properties: dict[str, Any]

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.capture.delivery import Delivery, deliver
 from eventschema.capture.triage import VIOLATIONS_KEY, Accepted, event_time, reasons
+from eventschema.capture.uuids import event_uuid
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.plan import MARK, QUARANTINE
 from eventschema.models import QuarantinedEvent, utcnow
@@ -27,6 +28,7 @@ MAX_REPLAY = 10_000
 def event_dict(row: QuarantinedEvent) -> dict[str, Any]:
     return {
         "id": row.id,
+        "uuid": row.uuid,
         "event": row.event,
         "distinct_id": row.distinct_id,
         "properties": row.properties,
@@ -74,7 +76,8 @@ async def replay(
         if action == MARK:
             properties[VIOLATIONS_KEY] = records
         raw = {**row.fields, "event": row.event, "distinct_id": row.distinct_id, "properties": properties}
-        accepted.append(Accepted(row.event, row.distinct_id, properties, event_time(raw, row.received_at), raw))
+        uuid = row.uuid or event_uuid(raw)  # rows quarantined before uuids were kept have none
+        accepted.append(Accepted(row.event, row.distinct_id, properties, event_time(raw, row.received_at), raw, uuid))
         forwarded.append(row.id)
     await deliver(session, settings, [Delivery(project_id, token, now, accepted)])
     await repository.remove(session, forwarded)

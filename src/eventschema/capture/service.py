@@ -12,7 +12,7 @@ from eventschema.capture.caches import SeenEvents, TokenCache
 from eventschema.capture.committer import Committer
 from eventschema.capture.decoding import Payload
 from eventschema.capture.storage import UnknownProject, Work
-from eventschema.capture.triage import triage
+from eventschema.capture.triage import Triage, triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.models import utcnow
@@ -37,7 +37,8 @@ class Gateway:
         await self.committer.close()
 
 
-async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None:
+async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Triage:
+    """Store the payload's events; returns how they were sorted (the v1 route answers per event)."""
     if payload.token is None:
         raise errors.NotAuthenticated(MISSING_TOKEN, code="missing_api_key")
     async with database.session(write=False) as session:
@@ -55,6 +56,7 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None
         await gateway.committer.submit(database, Work(project_id, payload.token, received_at, result, due))
     except UnknownProject:
         raise _project_gone(gateway, project_id) from None
+    return result
 
 
 def _project_gone(gateway: Gateway, project_id: int) -> errors.APIError:

@@ -45,7 +45,8 @@ async def test_the_remote_config_of_a_project(client, account: Account) -> None:
     body = config.json()
     assert body["token"] == token
     assert "gzip-js" in body["supportedCompression"]
-    assert (body["hasFeatureFlags"], body["sessionRecording"], body["surveys"]) == (False, False, False)
+    assert (body["hasFeatureFlags"], body["sessionRecording"], body["heatmaps"]) == (False, False, False)
+    assert "surveys" not in body  # even `false` makes posthog-js load its surveys script
     assert script.status_code == 200
     assert script.headers["content-type"].startswith("application/javascript")
     prefix = b"window._POSTHOG_REMOTE_CONFIG[" + json.dumps(token).encode() + b"]="

@@ -5,7 +5,7 @@ posthog-js asks for its remote config (`/array/<token>/config.js`, else `/array/
 says `hasFeatureFlags: false`, for flags (`/flags/?v=2`; older versions `/decide/`). A failed config call logs a
 console error and turns compression off for every later batch; a failed flags call is retried. So each is
 answered in the shape posthog-js reads: compression supported (gzip, as the capture routes accept it), every
-remote feature (session recording, surveys, heatmaps, ...) off, no flags and no errors computing them.
+remote feature (session recording, heatmaps, surveys, ...) off, no flags and no errors computing them.
 """
 
 from typing import Any
@@ -28,8 +28,8 @@ def remote_config(token: str) -> dict[str, Any]:
         "elementsChainAsString": True,
         "sessionRecording": False,
         "heatmaps": False,
-        "surveys": False,
-        "productTours": False,
+        # No `surveys` key: posthog-js loads its surveys script (from /static/ on the api_host, which a gateway
+        # does not serve) whenever the key is there, even false; without it, it loads nothing.
         "defaultIdentifiedOnly": True,
         "siteApps": [],
     }

@@ -21,11 +21,10 @@ from starlette.routing import Route
 from tests.cli.helpers import database_url
 from tests.enforcement.servers import free_port
 from tests.sdk.helpers import gateway
-from tests.sdk.npm import node_modules
+from tests.sdk.toolchains import chromium, node_modules
 
 __all__ = ["database_url"]  # the fixture, from the CLI tests
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -94,7 +93,7 @@ async def test_posthog_js_in_chromium(database_url: str, tmp_path: Path) -> None
         to_gateway: list[Request] = []
         answers: list[tuple[str, int]] = []
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = await playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
             try:
                 context = await browser.new_context(user_agent=USER_AGENT, viewport={"width": 1024, "height": 640})
                 page = await context.new_page()

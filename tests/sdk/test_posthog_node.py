@@ -20,7 +20,7 @@ from starlette.routing import Route
 from tests.cli.helpers import database_url
 from tests.enforcement.servers import free_port
 from tests.sdk.helpers import gateway
-from tests.sdk.npm import node, node_modules
+from tests.sdk.toolchains import node, node_modules
 
 __all__ = ["database_url"]  # the fixture, from the CLI tests
 

@@ -1,5 +1,7 @@
-"""PostHog's JavaScript SDKs from the npm registry, installed on first use into the toolchain cache (as the
-code-generation tests install TypeScript) and shared between runs; Node.js and npm must be on the PATH."""
+"""What the SDK tests run: PostHog's JavaScript SDKs from the npm registry, installed on first use into the
+toolchain cache (as the code-generation tests install TypeScript) and shared between runs (Node.js and npm must
+be on the PATH), and Debian's Chromium, installed with apt when missing (as `.ci/run` does). Never a browser
+downloaded by Playwright."""
 
 import shutil
 import tempfile
@@ -8,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.codegen.toolchains import _require, cache_dir, run
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 PACKAGES = ("posthog-js@1", "posthog-node@5")
 
@@ -33,3 +37,12 @@ def node_modules() -> Path:
 
 def node() -> str:
     return _require("node")
+
+
+def chromium() -> str:
+    if not CHROMIUM.exists():
+        install = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"
+        result = run(["sh", "-c", install], Path.cwd())
+        if not CHROMIUM.exists():
+            pytest.fail(f"{CHROMIUM} is missing and could not be installed ({install}):\n{result.output}")
+    return str(CHROMIUM)

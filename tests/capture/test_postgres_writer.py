@@ -195,3 +195,23 @@ async def test_the_url_s_prepared_statement_cache_size_is_honoured(db: Database,
     finally:
         await writer.close()
         await database.dispose()
+
+
+@pytest.mark.parametrize("upstream", [False, True])
+async def test_a_resent_event_is_skipped_after_copy_meets_it(
+    client, db: Database, account: Account, upstream: bool
+) -> None:
+    await define(client, account, "signed up", mode="reject")
+    first = [{**event("a"), "uuid": str(uuid.uuid4())}, {**event("signed up", **INCOMPLETE), "uuid": str(uuid.uuid4())}]
+    again = [*first, {**event("b"), "uuid": str(uuid.uuid4())}]
+    writer = PostgresWriter(db.engine, upstream=upstream)
+    try:
+        await writer.write([await _work(db, account.project_id, first)])
+        # COPY fails on the stored uuids; the writer writes the batch again, skipping them.
+        await writer.write([await _work(db, account.project_id, again), await _work(db, account.project_id, again)])
+        assert writer.idle == 1
+    finally:
+        await writer.close()
+
+    stored = OutboxEvent if upstream else EventLogEntry
+    assert (await _count(db, stored), await _count(db, QuarantinedEvent)) == (2, 1)

@@ -2,11 +2,13 @@
 
 Every capture commit goes through here, so it skips what a request needs elsewhere: no ORM session, no pool
 checkout and reset, no statement compilation. The writer keeps its own connections (one per commit in flight)
-and writes a `storage.Batch` in one transaction: its projects locked first, then one
-`INSERT ... SELECT FROM unnest(...) ON CONFLICT` statement per table: DO NOTHING for the events (event log,
-outbox, quarantine: an event whose uuid is already stored for its project, sent again, is skipped, which COPY
-cannot do), DO UPDATE for what is added to (definitions seen, violation counters). The tables and their meaning
-are those of `storage.store`, which does the same through SQLAlchemy on SQLite; the tests run both.
+and writes a `storage.Batch` in one transaction: its projects locked first, then COPY for the events (event log,
+outbox, quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE` for what is added to
+(definitions seen, violation counters). An event whose uuid its project already holds (an SDK sent its batch
+again) makes COPY fail on the uuid's unique index; the transaction is then written again with
+`INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING` for the events, which skips it. COPY costs PostgreSQL
+about half as much as that INSERT, and resent batches are rare, so the common case keeps the cheap path. The tables
+and their meaning are those of `storage.store`, which does the same through SQLAlchemy on SQLite; the tests run both.
 
 Errors keep the meaning they have elsewhere: works for a project that no longer exists raise
 `storage.UnknownProject` (checked first, with the projects locked), a row the database refuses raises
@@ -41,7 +43,17 @@ logger = logging.getLogger("eventschema.capture")
 
 APPLICATION_NAME = "eventschema capture"
 
-# Arrays travel in asyncpg's binary format; JSON goes as text and is cast once per row by PostgreSQL.
+# The unique indexes that tell a resent event (see the top).
+UUID_INDEXES = frozenset(
+    f"uq_{table}_project_id_uuid" for table in ("event_log", "quarantined_events", "outbox_events")
+)
+LOG_COLUMNS = ["project_id", "uuid", "event", "distinct_id", "properties", "timestamp", "received_at"]
+OUTBOX_COLUMNS = ["project_id", "token", "uuid", "payload", "attempts", "next_attempt_at"]
+QUARANTINE_COLUMNS = [
+    "id", "project_id", "uuid", "event", "distinct_id", "properties", "fields", "violations", "reasons", "received_at",
+]  # fmt: skip
+# The same rows as INSERTs that skip resent events. Arrays travel in asyncpg's binary format; JSON goes as text
+# and is cast once per row by PostgreSQL.
 ADD_TO_LOG = f"""
 INSERT INTO {EventLogEntry.__tablename__} (project_id, uuid, event, distinct_id, properties, timestamp, received_at)
 SELECT * FROM unnest($1::integer[], $2::uuid[], $3::text[], $4::text[], $5::json[], $6::timestamptz[],
@@ -50,9 +62,7 @@ ON CONFLICT (project_id, uuid) DO NOTHING
 """
 ADD_TO_OUTBOX = f"""
 INSERT INTO {OutboxEvent.__tablename__} (project_id, token, uuid, payload, attempts, next_attempt_at)
-SELECT project_id, token, uuid, payload, 0, due
-FROM unnest($1::integer[], $2::text[], $3::uuid[], $4::json[], $5::timestamptz[])
-    AS event (project_id, token, uuid, payload, due)
+SELECT * FROM unnest($1::integer[], $2::text[], $3::uuid[], $4::json[], $5::integer[], $6::timestamptz[])
 ON CONFLICT (project_id, uuid) DO NOTHING
 """
 ADD_TO_QUARANTINE = f"""
@@ -92,6 +102,10 @@ class WriterUnavailable(ConnectionError):
     """PostgreSQL could not be reached, or the connection broke during the write."""
 
 
+class ResentEvents(Exception):
+    """COPY met an event whose uuid is already stored; the transaction was rolled back."""
+
+
 def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -108,9 +122,15 @@ class PostgresWriter:
     async def write(self, works: Sequence[Work]) -> None:
         """Write the works in one transaction; nothing of them is written if this raises."""
         batch = Batch.of(works)
+        try:
+            await self._write(batch, skip_resent=False)
+        except ResentEvents:
+            await self._write(batch, skip_resent=True)
+
+    async def _write(self, batch: Batch, skip_resent: bool) -> None:
         connection, transaction = await self._begin()
         try:
-            await self._statements(connection, batch)
+            await self._statements(connection, batch, skip_resent)
             await transaction.commit()
         except BaseException as exc:
             # A refused statement or project leaves the transaction to roll back; anything else leaves the
@@ -124,6 +144,8 @@ class PostgresWriter:
                     self._idle.append(connection)
             else:
                 connection.terminate()
+            if isinstance(exc, asyncpg.UniqueViolationError) and exc.constraint_name in UUID_INDEXES:
+                raise ResentEvents from exc
             if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
                 raise IntegrityError("capture write", None, exc) from exc
             if isinstance(exc, CONNECTION_ERRORS):
@@ -168,7 +190,7 @@ class PostgresWriter:
             raise WriterUnavailable(f"cannot connect to PostgreSQL for a capture write: {exc}") from exc
         return connection, transaction
 
-    async def _statements(self, connection: asyncpg.Connection, batch: Batch) -> None:
+    async def _statements(self, connection: asyncpg.Connection, batch: Batch, skip_resent: bool) -> None:
         batch.require_projects(row["id"] for row in await connection.fetch(LOCK_PROJECTS, batch.projects))
         if batch.seen:
             seen = sorted(batch.seen.items())
@@ -178,15 +200,32 @@ class PostgresWriter:
             await connection.execute(TOUCH_DEFINITIONS, ids, projects, names, [seen_at for _, seen_at in seen])
         events = [(d, event) for d in batch.deliveries for event in d.accepted]
         if events and self._upstream:
-            await connection.execute(ADD_TO_OUTBOX, *_outbox_columns(events))
+            await _add(connection, skip_resent, ADD_TO_OUTBOX, OutboxEvent, OUTBOX_COLUMNS, _outbox_columns(events))
         elif events:
-            await connection.execute(ADD_TO_LOG, *_log_columns(events))
+            await _add(connection, skip_resent, ADD_TO_LOG, EventLogEntry, LOG_COLUMNS, _log_columns(events))
         if batch.rejected:
-            await connection.execute(ADD_TO_QUARANTINE, *_quarantine_columns(batch))
+            held = _quarantine_columns(batch)
+            await _add(connection, skip_resent, ADD_TO_QUARANTINE, QuarantinedEvent, QUARANTINE_COLUMNS, held)
         if batch.counts:
             counts = sorted(batch.counts.items())
             columns: list[list[Any]] = [[key[i] for key, _ in counts] for i in range(5)]
             await connection.execute(ADD_VIOLATION_COUNTS, *columns, [n for _, n in counts])
+
+
+async def _add(
+    connection: asyncpg.Connection,
+    skip_resent: bool,
+    insert: str,
+    model: Any,
+    names: list[str],
+    columns: list[list[Any]],
+) -> None:
+    """Rows given column by column: INSERTed skipping resent events, or COPYed (rows) failing on them."""
+    if skip_resent:
+        await connection.execute(insert, *columns)
+    else:
+        records = list(zip(*columns, strict=True))
+        await connection.copy_records_to_table(model.__tablename__, records=records, columns=names)
 
 
 Events = list[tuple[Delivery, Accepted]]
@@ -210,6 +249,7 @@ def _outbox_columns(events: Events) -> list[list[Any]]:
         [d.token for d, _ in events],
         [event.uuid for _, event in events],
         [_json(event.raw) for _, event in events],
+        [0] * len(events),
         [d.received_at for d, _ in events],
     ]
 

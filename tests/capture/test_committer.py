@@ -87,7 +87,7 @@ async def test_a_failed_commit_leaves_nothing_behind(
         raise refused
 
     # Whichever path the back end writes through, its quarantine step fails.
-    monkeypatch.setattr(postgres, "_quarantine_columns", lambda batch: refuse() if batch.rejected else [])
+    monkeypatch.setattr(postgres, "_quarantine_rows", lambda batch: refuse() if batch.rejected else [])
     real_add = quarantine_repository.add
     monkeypatch.setattr(
         quarantine_repository, "add", lambda session, rows: refuse() if rows else real_add(session, rows)

@@ -121,15 +121,14 @@ async def test_a_refused_row_is_an_integrity_error_and_nothing_is_written(
     client, db: Database, account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await define(client, account, "signed up", mode="reject")
-    real_columns = postgres._quarantine_columns
+    real_rows = postgres._quarantine_rows
 
     def twice(batch):
         # Two quarantined events with the same id (and different uuids): the primary key refuses the second.
-        columns = [column * 2 for column in real_columns(batch)]
-        columns[2] = [uuid.uuid4(), uuid.uuid4()]
-        return columns
+        row = real_rows(batch)[0]
+        return [row, (row[0], row[1], str(uuid.uuid4()), *row[3:])]
 
-    monkeypatch.setattr(postgres, "_quarantine_columns", twice)
+    monkeypatch.setattr(postgres, "_quarantine_rows", twice)
     writer = PostgresWriter(db.engine, upstream=False)
     try:
         work = await _work(db, account.project_id, [event("accepted"), event("signed up", **INCOMPLETE)])

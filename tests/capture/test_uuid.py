@@ -5,6 +5,7 @@ retrying a batch whose answer it lost) is stored once."""
 import asyncio
 import uuid
 
+from eventschema.capture.uuids import event_uuid
 from eventschema.db import Database
 from tests.capture.test_upstream import FakePostHog, _gateway, _outbox_size, _until, _upstream
 from tests.enforcement.helpers import api, captured_ok, define, event, logged, project_token, quarantined
@@ -119,3 +120,23 @@ async def test_the_uuid_is_forwarded_upstream_and_queued_once(db: Database, acco
     assigned = [item["uuid"] for item in fake.events if item["properties"]["n"] == 2]
     assert len(set(assigned)) == 3
     assert all(uuid.UUID(value).version == 7 for value in assigned)
+
+
+def test_which_uuids_are_kept() -> None:
+    given = "0190F1A8-1234-7ABC-8DEF-0123456789AB"
+    for kept in (given, given.lower(), given.replace("-", "")):
+        assert event_uuid({"uuid": kept}) == kept
+    for unreadable in ("{" + given + "}", given[:-1], given[:8] + given[9:], "", None, 12, "urn:uuid:" + given):
+        raw = {"uuid": unreadable}
+        assigned = event_uuid(raw)
+        assert raw["uuid"] == assigned != unreadable
+        assert uuid.UUID(assigned).version == 7
+
+
+async def test_one_uuid_in_two_spellings_is_one_event(client, account: Account) -> None:
+    token = await project_token(client, account)
+    given = str(uuid.uuid4())
+    await captured_ok(client, token, [_with_uuid(event("viewed"), given)])
+    await captured_ok(client, token, [_with_uuid(event("viewed"), given.upper().replace("-", ""))])
+
+    assert [item["uuid"] for item in await logged(client, account)] == [given]

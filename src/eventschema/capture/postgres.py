@@ -200,12 +200,15 @@ class PostgresWriter:
             await connection.execute(TOUCH_DEFINITIONS, ids, projects, names, [seen_at for _, seen_at in seen])
         events = [(d, event) for d in batch.deliveries for event in d.accepted]
         if events and self._upstream:
-            await _add(connection, skip_resent, ADD_TO_OUTBOX, OutboxEvent, OUTBOX_COLUMNS, _outbox_columns(events))
+            outbox = _outbox_rows(events)
+            await _add(connection, skip_resent, ADD_TO_OUTBOX, OutboxEvent.__tablename__, OUTBOX_COLUMNS, outbox)
         elif events:
-            await _add(connection, skip_resent, ADD_TO_LOG, EventLogEntry, LOG_COLUMNS, _log_columns(events))
+            log = _log_rows(events)
+            await _add(connection, skip_resent, ADD_TO_LOG, EventLogEntry.__tablename__, LOG_COLUMNS, log)
         if batch.rejected:
-            held = _quarantine_columns(batch)
-            await _add(connection, skip_resent, ADD_TO_QUARANTINE, QuarantinedEvent, QUARANTINE_COLUMNS, held)
+            held = _quarantine_rows(batch)
+            table = QuarantinedEvent.__tablename__
+            await _add(connection, skip_resent, ADD_TO_QUARANTINE, table, QUARANTINE_COLUMNS, held)
         if batch.counts:
             counts = sorted(batch.counts.items())
             columns: list[list[Any]] = [[key[i] for key, _ in counts] for i in range(5)]
@@ -213,59 +216,35 @@ class PostgresWriter:
 
 
 async def _add(
-    connection: asyncpg.Connection,
-    skip_resent: bool,
-    insert: str,
-    model: Any,
-    names: list[str],
-    columns: list[list[Any]],
+    connection: asyncpg.Connection, skip_resent: bool, insert: str, table: str, names: list[str], rows: list[Any]
 ) -> None:
-    """Rows given column by column: INSERTed skipping resent events, or COPYed (rows) failing on them."""
+    """COPY the rows (which fails on a resent event), or INSERT them column by column skipping resent events."""
     if skip_resent:
-        await connection.execute(insert, *columns)
+        await connection.execute(insert, *(list(column) for column in zip(*rows, strict=True)))
     else:
-        records = list(zip(*columns, strict=True))
-        await connection.copy_records_to_table(model.__tablename__, records=records, columns=names)
+        await connection.copy_records_to_table(table, records=rows, columns=names)
 
 
 Events = list[tuple[Delivery, Accepted]]
 
 
-def _log_columns(events: Events) -> list[list[Any]]:
+def _log_rows(events: Events) -> list[tuple[Any, ...]]:
     return [
-        [d.project_id for d, _ in events],
-        [event.uuid for _, event in events],
-        [event.event for _, event in events],
-        [event.distinct_id for _, event in events],
-        [_json(event.properties) for _, event in events],
-        [event.timestamp for _, event in events],
-        [d.received_at for d, _ in events],
-    ]
+        (d.project_id, event.uuid, event.event, event.distinct_id, _json(event.properties), event.timestamp,
+         d.received_at)
+        for d, event in events
+    ]  # fmt: skip
 
 
-def _outbox_columns(events: Events) -> list[list[Any]]:
-    return [
-        [d.project_id for d, _ in events],
-        [d.token for d, _ in events],
-        [event.uuid for _, event in events],
-        [_json(event.raw) for _, event in events],
-        [0] * len(events),
-        [d.received_at for d, _ in events],
-    ]
+def _outbox_rows(events: Events) -> list[tuple[Any, ...]]:
+    return [(d.project_id, d.token, event.uuid, _json(event.raw), 0, d.received_at) for d, event in events]
 
 
-def _quarantine_columns(batch: Batch) -> list[list[Any]]:
+def _quarantine_rows(batch: Batch) -> list[tuple[Any, ...]]:
     # Ids made in the same millisecond are not ordered by themselves; lists order a request's events by id.
-    rejected = batch.rejected
+    ids = sorted(uuid7() for _ in batch.rejected)
     return [
-        sorted(uuid7() for _ in rejected),
-        [project_id for project_id, _, _ in rejected],
-        [item.uuid for _, _, item in rejected],
-        [item.event for _, _, item in rejected],
-        [item.distinct_id for _, _, item in rejected],
-        [_json(item.properties) for _, _, item in rejected],
-        [_json(item.fields) for _, _, item in rejected],
-        [_json(item.violations) for _, _, item in rejected],
-        [item.reasons for _, _, item in rejected],
-        [received_at for _, received_at, _ in rejected],
-    ]
+        (event_id, project_id, item.uuid, item.event, item.distinct_id, _json(item.properties), _json(item.fields),
+         _json(item.violations), item.reasons, received_at)
+        for event_id, (project_id, received_at, item) in zip(ids, batch.rejected, strict=True)
+    ]  # fmt: skip

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
-from uuid import UUID
 
 from eventschema.capture.decoding import invalid
 from eventschema.capture.uuids import event_uuid
@@ -32,7 +31,7 @@ class Accepted:
     timestamp: datetime
     # The event as received (its properties possibly marked), as forwarded upstream.
     raw: dict[str, Any]
-    uuid: UUID
+    uuid: str
 
 
 @dataclass(slots=True)
@@ -43,7 +42,7 @@ class Rejected:
     fields: dict[str, Any]
     violations: list[dict[str, object]]
     reasons: str
-    uuid: UUID
+    uuid: str
 
 
 @dataclass(slots=True)

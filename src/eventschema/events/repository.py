@@ -3,17 +3,17 @@
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture.uuids import as_uuid
 from eventschema.db import AnyRow
 from eventschema.enforcement.repository import upsert_statement
 from eventschema.models import EventLogEntry
 
 # (project_id, uuid, event, distinct_id, properties, timestamp, received_at)
-LogRow = tuple[int, UUID, str, str, dict[str, Any], datetime, datetime]
+LogRow = tuple[int, str, str, str, dict[str, Any], datetime, datetime]
 LOG_COLUMNS = ["project_id", "uuid", "event", "distinct_id", "properties", "timestamp", "received_at"]
 
 COLUMNS = (
@@ -34,7 +34,8 @@ async def append(session: AsyncSession, rows: Sequence[LogRow]) -> None:
     insert = upsert_statement(session)(EventLogEntry).on_conflict_do_nothing(
         index_elements=[EventLogEntry.project_id, EventLogEntry.uuid]
     )
-    await session.execute(insert, [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows])
+    values = [dict(zip(LOG_COLUMNS, (p, as_uuid(u), *rest), strict=True)) for p, u, *rest in rows]
+    await session.execute(insert, values)
 
 
 async def page(

@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture.uuids import as_uuid
 from eventschema.enforcement.repository import upsert_statement
 from eventschema.ids import uuid7
 from eventschema.models import QuarantinedEvent
@@ -57,7 +58,7 @@ async def add(session: AsyncSession, rows: Sequence[tuple[int, datetime, Any]]) 
             {
                 "id": event_id,
                 "project_id": project_id,
-                "uuid": item.uuid,
+                "uuid": as_uuid(item.uuid),
                 "event": item.event,
                 "distinct_id": item.distinct_id,
                 "properties": item.properties,

@@ -76,7 +76,8 @@ async def replay(
         if action == MARK:
             properties[VIOLATIONS_KEY] = records
         raw = {**row.fields, "event": row.event, "distinct_id": row.distinct_id, "properties": properties}
-        uuid = row.uuid or event_uuid(raw)  # rows quarantined before uuids were kept have none
+        # Rows quarantined before uuids were kept have none.
+        uuid = str(row.uuid) if row.uuid is not None else event_uuid(raw)
         accepted.append(Accepted(row.event, row.distinct_id, properties, event_time(raw, row.received_at), raw, uuid))
         forwarded.append(row.id)
     await deliver(session, settings, [Delivery(project_id, token, now, accepted)])

@@ -3,17 +3,17 @@
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture.uuids import as_uuid
 from eventschema.db import AnyRow
 from eventschema.enforcement.repository import upsert_statement
 from eventschema.models import OutboxEvent
 
 
-async def enqueue(session: AsyncSession, rows: Sequence[tuple[int, str, UUID, dict[str, Any]]]) -> None:
+async def enqueue(session: AsyncSession, rows: Sequence[tuple[int, str, str, dict[str, Any]]]) -> None:
     """Queue events: (project id, the project API key they came with, its uuid, the event). An event whose uuid
     is already queued for the project (sent again) is skipped."""
     if rows:
@@ -23,7 +23,7 @@ async def enqueue(session: AsyncSession, rows: Sequence[tuple[int, str, UUID, di
         await session.execute(
             insert,
             [
-                {"project_id": p, "token": token, "uuid": uuid, "payload": payload, "attempts": 0}
+                {"project_id": p, "token": token, "uuid": as_uuid(uuid), "payload": payload, "attempts": 0}
                 for p, token, uuid, payload in rows
             ],
         )

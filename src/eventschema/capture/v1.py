@@ -11,6 +11,7 @@ SDK retries only `retry` and reports only `drop`, so neither makes it send again
 or authenticated is refused as a whole (400/401), as on the other routes.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +19,8 @@ from starlette.responses import Response
 
 from eventschema.capture import service
 from eventschema.capture.decoding import Payload, decode, too_large
+from eventschema.capture.service import Gateway
+from eventschema.db import Database
 from eventschema.rendering import JSONResponse
 
 router = APIRouter(include_in_schema=False)
@@ -35,23 +38,28 @@ TOP_LEVEL = {"session_id": "$session_id", "window_id": "$window_id"}
 @router.post("/i/v1/analytics/events/")
 async def analytics_events(request: Request) -> Response:
     gateway = request.app.state.gateway
+    body = await capped_body(request, gateway.settings.capture_max_payload_bytes)
+    return JSONResponse(await ingest(request.app.state.database, gateway, body, request.headers))
+
+
+async def ingest(database: Database, gateway: Gateway, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+    """Store a v1 request's events; returns the answer, a result per uuid."""
     limit = gateway.settings.capture_max_payload_bytes
-    headers = request.headers
-    body = await capped_body(request, limit)
     payload = decode(body, headers.get("content-type", ""), headers.get("content-encoding", ""), None, limit)
     library = _library(headers.get("posthog-sdk-info", ""))
     sent = [item.get("uuid") if type(item) is dict else None for item in payload.events]
     events = [from_v1(item, library) for item in payload.events]
-    result = await service.ingest(request.app.state.database, gateway, Payload(_bearer(headers), events))
+    result = await service.ingest(database, gateway, Payload(_bearer(headers), events))
     held = {item.uuid: item.reasons for item in result.rejected}
     results: dict[str, dict[str, Any]] = {}
     for original, event in zip(sent, events, strict=True):
+        # Keyed by the uuid as the SDK sent it (an unreadable one was replaced in the event).
         key = original if type(original) is str and original else event["uuid"]
         reasons = held.get(event["uuid"])
         results[key] = (
             {"result": "ok"} if reasons is None else {"result": "warning", "details": f"quarantined: {reasons}"}
         )
-    return JSONResponse({"results": results})
+    return {"results": results}
 
 
 def from_v1(event: Any, library: tuple[str, str] | None) -> Any:
@@ -86,7 +94,7 @@ def _library(sdk_info: str) -> tuple[str, str] | None:
     return (name, version) if name else None
 
 
-def _bearer(headers: Any) -> str | None:
+def _bearer(headers: Mapping[str, str]) -> str | None:
     scheme, _, token = headers.get("authorization", "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 

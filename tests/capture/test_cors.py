@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from eventschema.app import create_app
+from eventschema.capture import service
 from eventschema.db import Database
 from tests.app.helpers import app_client, app_settings
 from tests.enforcement.helpers import capture, event, logged, project_token, quarantined
@@ -97,4 +98,20 @@ async def test_a_cross_origin_capture_without_preflight_is_not_a_preflight(clien
     response = await client.options("/e/", headers={"Origin": APP})
 
     assert response.status_code == 405
+    assert response.headers["access-control-allow-origin"] == APP
+
+
+async def test_a_server_error_carries_the_origin_too(client, account: Account, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = await project_token(client, account)
+
+    async def database_down(*_args: object) -> None:
+        raise ConnectionRefusedError("the database is down")
+
+    monkeypatch.setattr(service, "ingest", database_down)
+    response = await client.post(
+        "/batch/", json={"api_key": token, "batch": [event("viewed")]}, headers={"Origin": APP}
+    )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
     assert response.headers["access-control-allow-origin"] == APP

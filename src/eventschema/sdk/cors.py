@@ -11,6 +11,7 @@ only from `settings.cors_allowed_origins` (none by default, so browsers refuse t
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,12 +50,24 @@ class CORS:
             await _preflight(allowed, headers)(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_cors(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 _allow(MutableHeaders(scope=message), allowed)
             await send(message)
 
-        await self.app(scope, receive, send_with_cors)
+        try:
+            await self.app(scope, receive, send_with_cors)
+        except Exception as exc:
+            # The app's handler of unexpected errors (500, 503 when the database is down) answers from outside
+            # every middleware, this one included: answered here instead, the page can read it too.
+            handler = scope["app"].exception_handlers.get(Exception)
+            if started or handler is None:
+                raise
+            await (await handler(Request(scope), exc))(scope, receive, send_with_cors)
 
 
 def _allow(headers: MutableHeaders, origin: str) -> None:

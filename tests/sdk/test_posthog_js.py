@@ -116,6 +116,11 @@ async def test_posthog_js_in_chromium(database_url: str, tmp_path: Path) -> None
                 await page.evaluate(
                     f"for (let n = 0; n < {CAPTURES}; n++) posthog.capture('checkout step', {{n: n, plan: 'pro'}})"
                 )
+                # The remote config says there are no flags, so posthog-js asks for none; asked, /flags/ answers.
+                flags = await page.evaluate(
+                    "new Promise((resolve) => { posthog.onFeatureFlags((flags) => resolve(flags));"
+                    " posthog.reloadFeatureFlags() })"
+                )
 
                 for _ in range(300):  # posthog-js sends its queue every few seconds
                     if len(await server.events()) >= CAPTURES + 1:
@@ -136,6 +141,8 @@ async def test_posthog_js_in_chromium(database_url: str, tmp_path: Path) -> None
     gateway_answers = [(u, status) for u, status in answers if u.startswith(server.base)]
     assert gateway_answers and all(200 <= status < 300 for _, status in gateway_answers), gateway_answers
     assert any("/config" in u for u, _ in gateway_answers)
+    assert any("/flags/" in u for u, _ in gateway_answers)
+    assert flags == []
     batches = [r for r in to_gateway if urlsplit(r.url).path in CAPTURE_PATHS and r.method == "POST"]
     assert batches
     for request in batches:

@@ -11,8 +11,9 @@ What it does, all on this machine:
    property groups each, 16 properties in all, plus 4 SDK events nobody defined;
 3. from a second process, sends gzip'd /batch/ requests of 100 events (as posthog-python sends them: 10 to 21
    properties each, `$`-properties included, about 550 bytes of JSON) over N keep-alive connections for the
-   given time, after a warm-up, with raw asyncio sockets and pre-built requests so that the client costs little
-   (its CPU use is reported);
+   given time, after a warm-up, with raw asyncio sockets and pre-serialised bodies so that the client costs
+   little (its CPU use is reported); each request gets new event uuids (a resent event is stored once), so each
+   body is completed and gzip'd (level 1) as it is sent;
 4. stops the server and checks that the event log holds exactly the events that were acknowledged; over the
    measured time it also reads (from /proc) the CPU used by the server's processes and by PostgreSQL per batch,
    and how busy the machine was with other processes, which tells a run on a shared machine from a clean one;
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gzip
 import json
 import os
 import random
@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -123,32 +124,55 @@ def make_event(rng: random.Random, invalid: float = 0.0) -> dict[str, Any]:
     }
 
 
-def build_requests(token: str, host: str, count: int, invalid: float = 0.0) -> list[bytes]:
-    """Complete HTTP/1.1 requests, each a gzip'd /batch/ of BATCH events."""
+UUID_SLOT = b"%%UUID%%"
+
+
+def build_templates(token: str, count: int, invalid: float = 0.0) -> list[list[bytes]]:
+    """JSON bodies of BATCH events each, split where each event's `uuid` goes.
+
+    Every request sent gets new uuids (the gateway stores a resent event once), so bodies are completed and
+    gzip'd as they are sent rather than built once.
+    """
     rng = random.Random(42)
-    built = []
+    templates = []
     for _ in range(count):
-        batch = [make_event(rng, invalid) for _ in range(BATCH)]
-        body = gzip.compress(orjson.dumps({"api_key": token, "batch": batch, "sent_at": None}), compresslevel=6)
-        head = (
-            f"POST /batch/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"
-        )
-        built.append(head.encode() + body)
-    return built
+        batch = [{**make_event(rng, invalid), "uuid": UUID_SLOT.decode()} for _ in range(BATCH)]
+        templates.append(orjson.dumps({"api_key": token, "batch": batch, "sent_at": None}).split(UUID_SLOT))
+    return templates
+
+
+def build_request(host: str, template: list[bytes], first_uuid: int) -> bytes:
+    """A complete HTTP/1.1 request: the template's events numbered from `first_uuid`, gzip'd."""
+    uuids = [b"%032x" % (first_uuid + i) for i in range(len(template) - 1)]
+    parts = [template[0]]
+    for uuid, part in zip(uuids, template[1:], strict=True):
+        parts += (uuid, part)
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
+    body = compressor.compress(b"".join(parts)) + compressor.flush()
+    head = (
+        f"POST /batch/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 # --- the load generator (runs in its own process) ---------------------------------------------------------
 
 
-async def _connection(port: int, requests: list[bytes], start: float, stop: float, out: dict[str, Any]) -> None:
+async def _connection(
+    port: int, number: int, templates: list[list[bytes]], start: float, stop: float, out: dict[str, Any]
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    index = random.randrange(len(requests))
+    index = random.randrange(len(templates))
+    host = f"127.0.0.1:{port}"
     loop = asyncio.get_running_loop()
+    sent = 0
     while (now := loop.time()) < stop:
-        writer.write(requests[index % len(requests)])
+        # uuids unique across connections: the connection's number in the high bits.
+        writer.write(build_request(host, templates[index % len(templates)], (number << 64) + sent * BATCH))
         index += 1
+        sent += 1
         head = await reader.readuntil(b"\r\n\r\n")
         length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
         await reader.readexactly(length)
@@ -162,13 +186,13 @@ async def _connection(port: int, requests: list[bytes], start: float, stop: floa
 
 
 async def _load(port: int, token: str, seconds: float, connections: int, invalid: float) -> dict[str, Any]:
-    requests = build_requests(token, f"127.0.0.1:{port}", 64, invalid)
+    templates = build_templates(token, 64, invalid)
     out: dict[str, Any] = {"acknowledged": 0, "failed": 0, "measured": 0, "latencies": []}
     loop = asyncio.get_running_loop()
     start = loop.time() + WARMUP_SECONDS
     stop = start + seconds
     cpu = time.process_time()
-    await asyncio.gather(*(_connection(port, requests, start, stop, out) for _ in range(connections)))
+    await asyncio.gather(*(_connection(port, n, templates, start, stop, out) for n in range(connections)))
     out["client_cpu"] = (time.process_time() - cpu) / (loop.time() - start + WARMUP_SECONDS)
     return out
 

@@ -1,11 +1,13 @@
 """Migrations run both ways on both back ends; 0003 drops the project foreign keys of capture's append-only
-tables and keeps their rows."""
+tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
+moves schema versions from a counter on each project to a log of changes."""
 
 import asyncio
 
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select, text
 
 from eventschema.db import Database
+from eventschema.enforcement.repository import schema_version
 from eventschema.migrate import downgrade, upgrade
 from eventschema.models import EventLogEntry, utcnow
 from tests.cli.helpers import database_url
@@ -30,17 +32,64 @@ async def _project_foreign_keys(database: Database) -> dict[str, bool]:
         return await connection.run_sync(read)
 
 
+async def _add_old_event(session, project_id: int) -> None:
+    """An event log row with only the columns that 0002 and 0003 know."""
+    now = utcnow()
+    values = {"project_id": project_id, "event": "kept", "distinct_id": "u", "properties": {"a": 1}}
+    await session.execute(insert(EventLogEntry).values(**values, timestamp=now, received_at=now))
+
+
+async def _uuid_indexes(database: Database) -> dict[str, list[tuple[list[str], bool]]]:
+    async with database.engine.connect() as connection:
+
+        def read(sync_connection) -> dict[str, list[tuple[list[str], bool]]]:
+            inspector = inspect(sync_connection)
+            return {
+                table: [
+                    (index["column_names"], bool(index["unique"]))
+                    for index in inspector.get_indexes(table)
+                    if "uuid" in index["column_names"]
+                ]
+                for table in APPEND_ONLY
+            }
+
+        return await connection.run_sync(read)
+
+
+async def test_0004_adds_event_uuids_unique_per_project_and_keeps_the_rows(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0003")
+    database = Database(database_url)
+    try:
+        account = await make_account(database)
+        async with database.session(write=True) as session:
+            await _add_old_event(session, account.project_id)
+            await _add_old_event(session, account.project_id)
+            await session.commit()
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+
+        assert await _uuid_indexes(database) == {key: [(["project_id", "uuid"], True)] for key in APPEND_ONLY}
+        async with database.session(write=False) as session:
+            rows = (await session.execute(select(EventLogEntry.event, EventLogEntry.uuid))).all()
+        # Older events have no uuid, and two of them do not collide.
+        assert rows == [("kept", None), ("kept", None)]
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0003")
+
+        assert await _uuid_indexes(database) == {key: [] for key in APPEND_ONLY}
+    finally:
+        await database.dispose()
+
+
 async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(database_url: str) -> None:
     await asyncio.to_thread(upgrade, database_url, "0002")
     database = Database(database_url)
     try:
         account = await make_account(database)
         async with database.session(write=True) as session:
-            now = utcnow()
-            session.add(EventLogEntry(
-                project_id=account.project_id, event="kept", distinct_id="u", properties={"a": 1}, timestamp=now,
-                received_at=now,
-            ))  # fmt: skip
+            await _add_old_event(session, account.project_id)
             await session.commit()
         assert await _project_foreign_keys(database) == dict.fromkeys([*APPEND_ONLY, "schema_violation_counts"], True)
         await database.dispose()
@@ -59,5 +108,44 @@ async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(database_u
         await asyncio.to_thread(downgrade, database_url, "0002")
 
         assert all((await _project_foreign_keys(database)).values())
+    finally:
+        await database.dispose()
+
+
+async def _schema_state(database: Database) -> tuple[bool, list[int]]:
+    """(whether projects still has schema_version, the project of each schema change)."""
+    async with database.engine.connect() as connection:
+
+        def read(sync_connection) -> tuple[bool, list[int]]:
+            inspector = inspect(sync_connection)
+            has_column = any(column["name"] == "schema_version" for column in inspector.get_columns("projects"))
+            if not inspector.has_table("schema_changes"):
+                return has_column, []
+            found = sync_connection.execute(text("SELECT project_id FROM schema_changes ORDER BY id"))
+            return has_column, [row[0] for row in found]
+
+        return await connection.run_sync(read)
+
+
+async def test_0005_moves_schema_versions_to_a_change_log(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0004")
+    database = Database(database_url)
+    try:
+        first = await make_account(database)
+        second = await make_account(database, email="second@example.com", project="Second")
+        assert await _schema_state(database) == (True, [])
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+
+        # One change per project, so every project's version is above zero.
+        assert await _schema_state(database) == (False, [first.project_id, second.project_id])
+        async with database.session(write=False) as session:
+            assert await schema_version(session, second.project_id) > 0
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0004")
+
+        assert await _schema_state(database) == (True, [])
     finally:
         await database.dispose()

@@ -21,6 +21,7 @@ from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
+from eventschema.capture.v1 import router as analytics_v1_router
 from eventschema.codegen.router import router as codegen_router
 from eventschema.db import Database, is_unavailable
 from eventschema.dependencies import check_route_scopes
@@ -34,6 +35,9 @@ from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
 from eventschema.quarantine.router import router as quarantine_router
 from eventschema.rendering import JSONResponse, error_response
+from eventschema.sdk.cors import CORS
+from eventschema.sdk.proxy import Upstream
+from eventschema.sdk.router import router as sdk_router
 from eventschema.settings import Settings, get_settings
 from eventschema.users.router import router as users_router
 
@@ -134,6 +138,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 yield
         finally:
             await app.state.gateway.close()
+            if app.state.sdk_upstream is not None:
+                await app.state.sdk_upstream.close()
             if owned:
                 await app.state.database.dispose()
 
@@ -154,6 +160,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.plans = PlanCache()
     app.state.gateway = Gateway(settings, app.state.plans)
     app.state.auth_cache = AuthCache(settings.auth_cache_seconds) if settings.auth_cache_seconds > 0 else None
+    app.state.sdk_upstream = Upstream(settings) if settings.upstream_url else None
     app.state.rate_limiter = (
         RateLimiter(settings.rate_limit_burst_per_minute, settings.rate_limit_sustained_per_hour)
         if settings.rate_limit_enabled
@@ -172,6 +179,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         event_schemas_router,
         quarantine_router,
         events_router,
+        sdk_router,
+        analytics_v1_router,
     ):
         app.include_router(router)
 
@@ -191,8 +200,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(OptionalTrailingSlash)
     # Capture requests skip the middleware added before this one.
     app.add_middleware(CaptureEndpoints)
-    # Outermost of the app's own middleware, so capture's outages are answered here too.
+    # Around capture too, so its database outages are answered here as well.
     app.add_middleware(DatabaseOutages)
+    # Around everything, capture included: browsers on other origins read every answer of the public routes.
+    app.add_middleware(CORS, api_origins=settings.cors_allowed_origins)
     return app
 
 

@@ -136,6 +136,22 @@ def no_nul(name: str, value: str | None) -> str | None:
     return value
 
 
+class UpstreamUnavailable(APIError):
+    """The upstream PostHog a request is passed through to could not be reached."""
+
+    status_code = 502
+    type = "server_error"
+    code = "upstream_unavailable"
+    default_detail = "The upstream PostHog could not be reached."
+
+
+class UpstreamTimeout(APIError):
+    status_code = 504
+    type = "server_error"
+    code = "upstream_timeout"
+    default_detail = "The upstream PostHog did not answer in time."
+
+
 def project_not_found() -> NotFound:
     return NotFound("Project not found.")
 

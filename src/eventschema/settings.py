@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     trust_proxy_headers: bool = Field(
         default=False, description="Build absolute URLs from X-Forwarded-Proto/X-Forwarded-Host."
     )
+    cors_allowed_origins: list[str] = Field(
+        default=[],
+        description="Web origins (https://console.example.com, or *) allowed to call the /api/ routes from a browser; "
+        "the capture, flags and config routes are open to every origin.",
+    )
     rate_limit_enabled: bool = Field(default=True, description="Per-key rate limits for personal API key requests.")
     rate_limit_burst_per_minute: int = Field(default=480, ge=1)
     rate_limit_sustained_per_hour: int = Field(default=4800, ge=1)

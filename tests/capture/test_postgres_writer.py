@@ -1,6 +1,8 @@
 """The capture write path on PostgreSQL: every table in one transaction, connections kept and replaced when they
 die, errors with the meaning they have elsewhere."""
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -120,8 +122,13 @@ async def test_a_refused_row_is_an_integrity_error_and_nothing_is_written(
 ) -> None:
     await define(client, account, "signed up", mode="reject")
     real_rows = postgres._quarantine_rows
-    # Two quarantined events with the same id: the primary key refuses the second.
-    monkeypatch.setattr(postgres, "_quarantine_rows", lambda batch: [real_rows(batch)[0]] * 2)
+
+    def twice(batch):
+        # Two quarantined events with the same id (and different uuids): the primary key refuses the second.
+        row = real_rows(batch)[0]
+        return [row, (row[0], row[1], str(uuid.uuid4()), *row[3:])]
+
+    monkeypatch.setattr(postgres, "_quarantine_rows", twice)
     writer = PostgresWriter(db.engine, upstream=False)
     try:
         work = await _work(db, account.project_id, [event("accepted"), event("signed up", **INCOMPLETE)])
@@ -187,3 +194,23 @@ async def test_the_url_s_prepared_statement_cache_size_is_honoured(db: Database,
     finally:
         await writer.close()
         await database.dispose()
+
+
+@pytest.mark.parametrize("upstream", [False, True])
+async def test_a_resent_event_is_skipped_after_copy_meets_it(
+    client, db: Database, account: Account, upstream: bool
+) -> None:
+    await define(client, account, "signed up", mode="reject")
+    first = [{**event("a"), "uuid": str(uuid.uuid4())}, {**event("signed up", **INCOMPLETE), "uuid": str(uuid.uuid4())}]
+    again = [*first, {**event("b"), "uuid": str(uuid.uuid4())}]
+    writer = PostgresWriter(db.engine, upstream=upstream)
+    try:
+        await writer.write([await _work(db, account.project_id, first)])
+        # COPY fails on the stored uuids; the writer writes the batch again, skipping them.
+        await writer.write([await _work(db, account.project_id, again), await _work(db, account.project_id, again)])
+        assert writer.idle == 1
+    finally:
+        await writer.close()
+
+    stored = OutboxEvent if upstream else EventLogEntry
+    assert (await _count(db, stored), await _count(db, QuarantinedEvent)) == (2, 1)

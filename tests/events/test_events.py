@@ -5,7 +5,7 @@ from tests.app.helpers import NOT_AUTHENTICATED, error, missing_scope, not_found
 from tests.enforcement.helpers import api, captured_ok, event, logged, project_token
 from tests.factories import Account, StatementCounter, make_account, make_key
 
-EVENT_KEYS = {"id", "event", "distinct_id", "properties", "timestamp", "received_at"}
+EVENT_KEYS = {"id", "uuid", "event", "distinct_id", "properties", "timestamp", "received_at"}
 
 
 async def test_newest_first_paginated_and_filtered(client, account: Account) -> None:

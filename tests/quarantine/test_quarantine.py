@@ -11,7 +11,7 @@ from tests.app.helpers import NOT_AUTHENTICATED, error, missing_scope, not_found
 from tests.enforcement.helpers import api, captured_ok, define, event, logged, project_token, quarantined
 from tests.factories import Account, StatementCounter, make_account, make_key
 
-QUARANTINED_KEYS = {"id", "event", "distinct_id", "properties", "violations", "reasons", "received_at"}
+QUARANTINED_KEYS = {"id", "uuid", "event", "distinct_id", "properties", "violations", "reasons", "received_at"}
 
 
 async def _fill(client, account: Account) -> dict:

@@ -10,6 +10,8 @@ from tests.enforcement.servers import free_port
 from tests.factories import Account
 from tests.upstream.helpers import FakePostHog, gateway, outbox_size, until, upstream
 
+UUID_0 = "0190f1a8-0000-7000-8000-000000000000"
+
 
 async def test_events_are_forwarded_after_upstream_failures(db: Database, account: Account) -> None:
     port = free_port()
@@ -19,7 +21,7 @@ async def test_events_are_forwarded_after_upstream_failures(db: Database, accoun
         await define(client, account, "rejected", mode="reject")
         token = await project_token(client, account)
         batches = [
-            [{**event("viewed", n=0), "uuid": "u-0", "timestamp": "2024-01-01T00:00:00Z"}, event("warned", plan="x")],
+            [{**event("viewed", n=0), "uuid": UUID_0, "timestamp": "2024-01-01T00:00:00Z"}, event("warned", plan="x")],
             [event("rejected", plan="x"), event("viewed", n=1)],
             [event("viewed", n=2)],
         ]
@@ -35,7 +37,7 @@ async def test_events_are_forwarded_after_upstream_failures(db: Database, accoun
         assert {batch["api_key"] for batch in fake.batches} == {token}
         by_name = sorted(fake.events, key=lambda item: (item["event"], item["properties"].get("n", -1)))
         assert [item["event"] for item in by_name] == ["viewed", "viewed", "viewed", "warned"]
-        assert (by_name[0]["uuid"], by_name[0]["timestamp"]) == ("u-0", "2024-01-01T00:00:00Z")
+        assert (by_name[0]["uuid"], by_name[0]["timestamp"]) == (UUID_0, "2024-01-01T00:00:00Z")
         assert [v["property"] for v in by_name[3]["properties"]["$schema_violations"]] == ["seats"]
         assert await logged(client, account) == []
         assert [item["event"] for item in await quarantined(client, account)] == ["rejected"]

@@ -1,6 +1,7 @@
 """Where accepted events go: to the outbox when an upstream PostHog is configured, else to the event log.
 
-Either way they are written in the caller's transaction, so an event is acknowledged only once it is stored.
+Either way they are written in the caller's transaction, so an event is acknowledged only once it is stored, and
+an event whose uuid is already there (sent again) is not written twice.
 """
 
 from collections.abc import Sequence
@@ -26,11 +27,11 @@ class Delivery(NamedTuple):
 
 async def deliver(session: AsyncSession, settings: Settings, deliveries: Sequence[Delivery]) -> None:
     if settings.upstream_url:
-        outbox = [(d.project_id, d.token, event.raw) for d in deliveries for event in d.accepted]
+        outbox = [(d.project_id, d.token, event.uuid, event.raw) for d in deliveries for event in d.accepted]
         await outbox_repository.enqueue(session, outbox)
         return
     log = [
-        (d.project_id, event.event, event.distinct_id, event.properties, event.timestamp, d.received_at)
+        (d.project_id, event.uuid, event.event, event.distinct_id, event.properties, event.timestamp, d.received_at)
         for d in deliveries
         for event in d.accepted
     ]

@@ -2,10 +2,13 @@
 
 Every capture commit goes through here, so it skips what a request needs elsewhere: no ORM session, no pool
 checkout and reset, no statement compilation. The writer keeps its own connections (one per commit in flight)
-and writes a `storage.Batch` in one transaction: its projects locked first, then COPY for the rows that are only
-added (event log, outbox, quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT` for those that are
-added to (definitions seen, violation counters). The tables and their meaning are those of `storage.store`, which
-does the same through SQLAlchemy on SQLite; the tests run both.
+and writes a `storage.Batch` in one transaction: its projects locked first, then COPY for the events (event log,
+outbox, quarantine), one `INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE` for what is added to
+(definitions seen, violation counters). An event whose uuid its project already holds (an SDK sent its batch
+again) makes COPY fail on the uuid's unique index; the transaction is then written again with
+`INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING` for the events, which skips it. COPY costs PostgreSQL
+about half as much as that INSERT, and resent batches are rare, so the common case keeps the cheap path. The tables
+and their meaning are those of `storage.store`, which does the same through SQLAlchemy on SQLite; the tests run both.
 
 Errors keep the meaning they have elsewhere: works for a project that no longer exists raise
 `storage.UnknownProject` (checked first, with the projects locked), a row the database refuses raises
@@ -22,9 +25,10 @@ import orjson
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from eventschema.capture.delivery import Delivery
 from eventschema.capture.storage import Batch, UnknownProject, Work
+from eventschema.capture.triage import Accepted
 from eventschema.db import driver_connect_args
-from eventschema.events.repository import LOG_COLUMNS
 from eventschema.ids import uuid7
 from eventschema.models import (
     EventDefinition,
@@ -39,10 +43,35 @@ logger = logging.getLogger("eventschema.capture")
 
 APPLICATION_NAME = "eventschema capture"
 
-OUTBOX_COLUMNS = ["project_id", "token", "payload", "attempts", "next_attempt_at"]
+# The unique indexes that tell a resent event (see the top).
+UUID_INDEXES = frozenset(
+    f"uq_{table}_project_id_uuid" for table in ("event_log", "quarantined_events", "outbox_events")
+)
+LOG_COLUMNS = ["project_id", "uuid", "event", "distinct_id", "properties", "timestamp", "received_at"]
+OUTBOX_COLUMNS = ["project_id", "token", "uuid", "payload", "attempts", "next_attempt_at"]
 QUARANTINE_COLUMNS = [
-    "id", "project_id", "event", "distinct_id", "properties", "fields", "violations", "reasons", "received_at",
+    "id", "project_id", "uuid", "event", "distinct_id", "properties", "fields", "violations", "reasons", "received_at",
 ]  # fmt: skip
+# The same rows as INSERTs that skip resent events. Arrays travel in asyncpg's binary format; JSON goes as text
+# and is cast once per row by PostgreSQL.
+ADD_TO_LOG = f"""
+INSERT INTO {EventLogEntry.__tablename__} (project_id, uuid, event, distinct_id, properties, timestamp, received_at)
+SELECT * FROM unnest($1::integer[], $2::uuid[], $3::text[], $4::text[], $5::json[], $6::timestamptz[],
+                     $7::timestamptz[])
+ON CONFLICT (project_id, uuid) DO NOTHING
+"""
+ADD_TO_OUTBOX = f"""
+INSERT INTO {OutboxEvent.__tablename__} (project_id, token, uuid, payload, attempts, next_attempt_at)
+SELECT * FROM unnest($1::integer[], $2::text[], $3::uuid[], $4::json[], $5::integer[], $6::timestamptz[])
+ON CONFLICT (project_id, uuid) DO NOTHING
+"""
+ADD_TO_QUARANTINE = f"""
+INSERT INTO {QuarantinedEvent.__tablename__}
+    (id, project_id, uuid, event, distinct_id, properties, fields, violations, reasons, received_at)
+SELECT * FROM unnest($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::text[], $6::json[], $7::json[],
+                     $8::json[], $9::text[], $10::timestamptz[])
+ON CONFLICT (project_id, uuid) DO NOTHING
+"""
 
 LOCK_PROJECTS = f"SELECT id FROM {Project.__tablename__} WHERE id = ANY($1::integer[]) FOR KEY SHARE"
 # Rows are sorted by their keys in both statements, so that concurrent writers lock them in the same order.
@@ -73,6 +102,10 @@ class WriterUnavailable(ConnectionError):
     """PostgreSQL could not be reached, or the connection broke during the write."""
 
 
+class ResentEvents(Exception):
+    """COPY met an event whose uuid is already stored; the transaction was rolled back."""
+
+
 def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
@@ -89,9 +122,15 @@ class PostgresWriter:
     async def write(self, works: Sequence[Work]) -> None:
         """Write the works in one transaction; nothing of them is written if this raises."""
         batch = Batch.of(works)
+        try:
+            await self._write(batch, skip_resent=False)
+        except ResentEvents:
+            await self._write(batch, skip_resent=True)
+
+    async def _write(self, batch: Batch, skip_resent: bool) -> None:
         connection, transaction = await self._begin()
         try:
-            await self._statements(connection, batch)
+            await self._statements(connection, batch, skip_resent)
             await transaction.commit()
         except BaseException as exc:
             # A refused statement or project leaves the transaction to roll back; anything else leaves the
@@ -105,6 +144,8 @@ class PostgresWriter:
                     self._idle.append(connection)
             else:
                 connection.terminate()
+            if isinstance(exc, asyncpg.UniqueViolationError) and exc.constraint_name in UUID_INDEXES:
+                raise ResentEvents from exc
             if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
                 raise IntegrityError("capture write", None, exc) from exc
             if isinstance(exc, CONNECTION_ERRORS):
@@ -149,7 +190,7 @@ class PostgresWriter:
             raise WriterUnavailable(f"cannot connect to PostgreSQL for a capture write: {exc}") from exc
         return connection, transaction
 
-    async def _statements(self, connection: asyncpg.Connection, batch: Batch) -> None:
+    async def _statements(self, connection: asyncpg.Connection, batch: Batch, skip_resent: bool) -> None:
         batch.require_projects(row["id"] for row in await connection.fetch(LOCK_PROJECTS, batch.projects))
         if batch.seen:
             seen = sorted(batch.seen.items())
@@ -157,41 +198,53 @@ class PostgresWriter:
             projects = [project_id for (project_id, _), _ in seen]
             names = [name for (_, name), _ in seen]
             await connection.execute(TOUCH_DEFINITIONS, ids, projects, names, [seen_at for _, seen_at in seen])
-        if self._upstream:
-            await _copy(connection, OutboxEvent.__tablename__, OUTBOX_COLUMNS, _outbox_rows(batch))
-        else:
-            await _copy(connection, EventLogEntry.__tablename__, LOG_COLUMNS, _log_rows(batch))
-        await _copy(connection, QuarantinedEvent.__tablename__, QUARANTINE_COLUMNS, _quarantine_rows(batch))
+        events = [(d, event) for d in batch.deliveries for event in d.accepted]
+        if events and self._upstream:
+            outbox = _outbox_rows(events)
+            await _add(connection, skip_resent, ADD_TO_OUTBOX, OutboxEvent.__tablename__, OUTBOX_COLUMNS, outbox)
+        elif events:
+            log = _log_rows(events)
+            await _add(connection, skip_resent, ADD_TO_LOG, EventLogEntry.__tablename__, LOG_COLUMNS, log)
+        if batch.rejected:
+            held = _quarantine_rows(batch)
+            table = QuarantinedEvent.__tablename__
+            await _add(connection, skip_resent, ADD_TO_QUARANTINE, table, QUARANTINE_COLUMNS, held)
         if batch.counts:
             counts = sorted(batch.counts.items())
             columns: list[list[Any]] = [[key[i] for key, _ in counts] for i in range(5)]
             await connection.execute(ADD_VIOLATION_COUNTS, *columns, [n for _, n in counts])
 
 
-async def _copy(connection: asyncpg.Connection, table: str, columns: list[str], records: list[tuple[Any, ...]]) -> None:
-    if records:
-        await connection.copy_records_to_table(table, records=records, columns=columns)
+async def _add(
+    connection: asyncpg.Connection, skip_resent: bool, insert: str, table: str, names: list[str], rows: list[Any]
+) -> None:
+    """COPY the rows (which fails on a resent event), or INSERT them column by column skipping resent events."""
+    if skip_resent:
+        await connection.execute(insert, *(list(column) for column in zip(*rows, strict=True)))
+    else:
+        await connection.copy_records_to_table(table, records=rows, columns=names)
 
 
-def _log_rows(batch: Batch) -> list[tuple[Any, ...]]:
+Events = list[tuple[Delivery, Accepted]]
+
+
+def _log_rows(events: Events) -> list[tuple[Any, ...]]:
     return [
-        (d.project_id, event.event, event.distinct_id, _json(event.properties), event.timestamp, d.received_at)
-        for d in batch.deliveries
-        for event in d.accepted
-    ]
+        (d.project_id, event.uuid, event.event, event.distinct_id, _json(event.properties), event.timestamp,
+         d.received_at)
+        for d, event in events
+    ]  # fmt: skip
 
 
-def _outbox_rows(batch: Batch) -> list[tuple[Any, ...]]:
-    return [
-        (d.project_id, d.token, _json(event.raw), 0, d.received_at) for d in batch.deliveries for event in d.accepted
-    ]
+def _outbox_rows(events: Events) -> list[tuple[Any, ...]]:
+    return [(d.project_id, d.token, event.uuid, _json(event.raw), 0, d.received_at) for d, event in events]
 
 
 def _quarantine_rows(batch: Batch) -> list[tuple[Any, ...]]:
     # Ids made in the same millisecond are not ordered by themselves; lists order a request's events by id.
     ids = sorted(uuid7() for _ in batch.rejected)
     return [
-        (event_id, project_id, item.event, item.distinct_id, _json(item.properties), _json(item.fields),
+        (event_id, project_id, item.uuid, item.event, item.distinct_id, _json(item.properties), _json(item.fields),
          _json(item.violations), item.reasons, received_at)
         for event_id, (project_id, received_at, item) in zip(ids, batch.rejected, strict=True)
     ]  # fmt: skip

@@ -15,7 +15,7 @@ from eventschema.capture.caches import SeenEvents, TokenCache
 from eventschema.capture.committer import Committer
 from eventschema.capture.decoding import Payload
 from eventschema.capture.storage import UnknownProject, Work
-from eventschema.capture.triage import Rejected, triage
+from eventschema.capture.triage import Rejected, Triage, triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.models import utcnow
@@ -44,7 +44,8 @@ class Gateway:
         await self.committer.close()
 
 
-async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None:
+async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Triage:
+    """Store the payload's events; returns how they were sorted (the v1 route answers per event)."""
     if payload.token is None:
         raise errors.NotAuthenticated(MISSING_TOKEN, code="missing_api_key")
     if "\x00" in payload.token:
@@ -67,6 +68,7 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> None
         raise _project_gone(gateway, project_id) from None
     if result.rejected:
         _log_quarantined(project_id, result.rejected)
+    return result
 
 
 def _log_quarantined(project_id: int, rejected: Sequence[Rejected]) -> None:

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from eventschema.capture import storable
 from eventschema.capture.decoding import invalid
+from eventschema.capture.uuids import event_uuid
 from eventschema.enforcement.plan import FORWARD, MARK, ProjectPlan
 from eventschema.validation import Violation
 
@@ -34,6 +35,7 @@ class Accepted:
     timestamp: datetime
     # The event as received (its properties possibly marked), as forwarded upstream.
     raw: dict[str, Any]
+    uuid: str
 
 
 @dataclass(slots=True)
@@ -44,6 +46,7 @@ class Rejected:
     fields: dict[str, Any]
     violations: list[dict[str, object]]
     reasons: str
+    uuid: str
 
 
 @dataclass(slots=True)
@@ -73,25 +76,30 @@ def triage(plan: ProjectPlan, events: list[Any], received_at: datetime, check_nu
             raise invalid("An event's properties must be an object.", attr=f"batch__{index}__properties")
         distinct_id = _distinct_id(raw, properties, index)
         properties.pop(VIOLATIONS_KEY, None)
-        if suspect and not storable.event_fits(raw, check_nul) and _quarantine_invalid(result, raw):
+        uuid = event_uuid(raw)
+        if suspect and not storable.event_fits(raw, check_nul) and _quarantine_invalid(result, raw, uuid):
             continue
         result.names.add(name)
         action, violations = plan.check(name, properties)
         if action == FORWARD:
-            result.accepted.append(Accepted(name, distinct_id, properties, timed(raw, properties, received_at), raw))
+            result.accepted.append(
+                Accepted(name, distinct_id, properties, timed(raw, properties, received_at), raw, uuid)
+            )
             continue
         _count(result.counts, name, violations)
         records = [violation.to_dict() for violation in violations]
         if action == MARK:
             properties[VIOLATIONS_KEY] = records
-            result.accepted.append(Accepted(name, distinct_id, properties, timed(raw, properties, received_at), raw))
+            result.accepted.append(
+                Accepted(name, distinct_id, properties, timed(raw, properties, received_at), raw, uuid)
+            )
         else:
             fields = {key: value for key, value in raw.items() if key not in _OWN_KEYS}
-            result.rejected.append(Rejected(name, distinct_id, properties, fields, records, reasons(violations)))
+            result.rejected.append(Rejected(name, distinct_id, properties, fields, records, reasons(violations), uuid))
     return result
 
 
-def _quarantine_invalid(result: Triage, raw: dict[str, Any]) -> bool:
+def _quarantine_invalid(result: Triage, raw: dict[str, Any], uuid: str) -> bool:
     """Quarantine a repaired copy of an event that cannot be stored as sent; False if it can after all."""
     copy, records = storable.repair(raw)
     if not records:
@@ -99,7 +107,7 @@ def _quarantine_invalid(result: Triage, raw: dict[str, Any]) -> bool:
     fields = {key: value for key, value in copy.items() if key not in _OWN_KEYS}
     distinct_id = _distinct_id(copy, copy["properties"], 0)
     result.rejected.append(
-        Rejected(copy["event"], distinct_id, copy["properties"], fields, records, storable.INVALID_EVENT)
+        Rejected(copy["event"], distinct_id, copy["properties"], fields, records, storable.INVALID_EVENT, uuid)
     )
     return True
 

@@ -4,19 +4,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture.uuids import as_uuid
 from eventschema.db import AnyRow
+from eventschema.enforcement.repository import upsert_statement
 from eventschema.models import EventLogEntry
 
-# (project_id, event, distinct_id, properties, timestamp, received_at)
-LogRow = tuple[int, str, str, dict[str, Any], datetime, datetime]
-LOG_COLUMNS = ["project_id", "event", "distinct_id", "properties", "timestamp", "received_at"]
+# (project_id, uuid, event, distinct_id, properties, timestamp, received_at)
+LogRow = tuple[int, str, str, str, dict[str, Any], datetime, datetime]
+LOG_COLUMNS = ["project_id", "uuid", "event", "distinct_id", "properties", "timestamp", "received_at"]
 
 COLUMNS = (
     EventLogEntry.id,
+    EventLogEntry.uuid,
     EventLogEntry.event,
     EventLogEntry.distinct_id,
     EventLogEntry.properties,
@@ -26,26 +28,14 @@ COLUMNS = (
 
 
 async def append(session: AsyncSession, rows: Sequence[LogRow]) -> None:
+    """Add events; one whose uuid the project's log already holds (or that comes twice) is skipped."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        await _copy(session, rows)
-        return
-    await session.execute(insert(EventLogEntry), [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows])
-
-
-async def _copy(session: AsyncSession, rows: Sequence[LogRow]) -> None:
-    """COPY, the cheapest way in for both PostgreSQL and asyncpg, on the session's own connection.
-
-    SQLAlchemy has no COPY, so it goes straight to asyncpg; it must still belong to the session's transaction,
-    and SQLAlchemy's asyncpg adapter only sends BEGIN with its first statement: one is sent first if none was.
-    """
-    connection = await session.connection()
-    driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's, untyped
-    if not driver.is_in_transaction():
-        await connection.execute(select(1))
-    records = [(p, e, d, orjson.dumps(properties).decode(), t, r) for p, e, d, properties, t, r in rows]
-    await driver.copy_records_to_table("event_log", records=records, columns=LOG_COLUMNS)
+    insert = upsert_statement(session)(EventLogEntry).on_conflict_do_nothing(
+        index_elements=[EventLogEntry.project_id, EventLogEntry.uuid]
+    )
+    values = [dict(zip(LOG_COLUMNS, (p, as_uuid(u), *rest), strict=True)) for p, u, *rest in rows]
+    await session.execute(insert, values)
 
 
 async def page(

@@ -2,12 +2,15 @@
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from pydantic import BaseModel
 
 
 class EventRead(BaseModel):
     id: int
+    # The event's own id (its SDK's `uuid`, or one given when it arrived); none on events older than it.
+    uuid: UUID | None
     event: str
     distinct_id: str
     properties: dict[str, Any]

@@ -14,6 +14,7 @@ from eventschema.events import repository
 def event_dict(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
+        "uuid": row.uuid,
         "event": row.event,
         "distinct_id": row.distinct_id,
         "properties": row.properties,

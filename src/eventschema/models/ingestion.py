@@ -14,6 +14,9 @@ from eventschema.models.base import Base, UTCDateTime, utcnow
 # PostgreSQL would check it for every row, which was 40% of its work per captured batch. Capture checks (and
 # locks) the projects of a commit once instead (see `capture.storage.UnknownProject`).
 
+# Each of them keeps the event's `uuid` (the SDK's, or one given at the door), unique per project so that an event
+# sent again (an SDK retrying a batch whose answer it lost) is stored once. Rows older than the column have none.
+
 # SQLite only auto-increments a primary key declared exactly INTEGER.
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -25,13 +28,17 @@ class EventLogEntry(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     project_id: Mapped[int] = mapped_column(Integer)  # no foreign key (see the top)
+    uuid: Mapped[UUID | None] = mapped_column(Uuid)
     event: Mapped[str] = mapped_column(String(400))
     distinct_id: Mapped[str] = mapped_column(String(200))
     properties: Mapped[dict[str, Any]] = mapped_column(JSON)
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_event_log_project_id_received_at", "project_id", received_at.desc()),)
+    __table_args__ = (
+        Index("ix_event_log_project_id_received_at", "project_id", received_at.desc()),
+        Index("uq_event_log_project_id_uuid", "project_id", "uuid", unique=True),
+    )
 
 
 class QuarantinedEvent(Base):
@@ -41,6 +48,7 @@ class QuarantinedEvent(Base):
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     project_id: Mapped[int] = mapped_column(Integer)  # no foreign key (see the top)
+    uuid: Mapped[UUID | None] = mapped_column(Uuid)
     event: Mapped[str] = mapped_column(String(400))
     distinct_id: Mapped[str] = mapped_column(String(200))
     properties: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -51,7 +59,10 @@ class QuarantinedEvent(Base):
     reasons: Mapped[str] = mapped_column(String(100))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_quarantined_events_project_id_received_at", "project_id", "received_at"),)
+    __table_args__ = (
+        Index("ix_quarantined_events_project_id_received_at", "project_id", "received_at"),
+        Index("uq_quarantined_events_project_id_uuid", "project_id", "uuid", unique=True),
+    )
 
 
 class OutboxEvent(Base):
@@ -62,11 +73,15 @@ class OutboxEvent(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     project_id: Mapped[int] = mapped_column(Integer)  # no foreign key (see the top)
     token: Mapped[str] = mapped_column(String(64))
+    uuid: Mapped[UUID | None] = mapped_column(Uuid)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_outbox_events_next_attempt_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_events_next_attempt_at", "next_attempt_at"),
+        Index("uq_outbox_events_project_id_uuid", "project_id", "uuid", unique=True),
+    )
 
 
 class ViolationCount(Base):

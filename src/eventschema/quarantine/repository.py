@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture.uuids import as_uuid
+from eventschema.enforcement.repository import upsert_statement
 from eventschema.ids import uuid7
 from eventschema.models import QuarantinedEvent
 
@@ -42,17 +44,21 @@ async def add(session: AsyncSession, rows: Sequence[tuple[int, datetime, Any]]) 
     """Store rejected events: (project id, received at, `capture.triage.Rejected`).
 
     Their ids are sorted: ids made in the same millisecond are not ordered by themselves, and lists order the
-    events of one request by id.
+    events of one request by id. An event whose uuid the project's quarantine already holds is skipped.
     """
     if not rows:
         return
     ids = sorted(uuid7() for _ in rows)
+    insert = upsert_statement(session)(QuarantinedEvent).on_conflict_do_nothing(
+        index_elements=[QuarantinedEvent.project_id, QuarantinedEvent.uuid]
+    )
     await session.execute(
-        insert(QuarantinedEvent),
+        insert,
         [
             {
                 "id": event_id,
                 "project_id": project_id,
+                "uuid": as_uuid(item.uuid),
                 "event": item.event,
                 "distinct_id": item.distinct_id,
                 "properties": item.properties,

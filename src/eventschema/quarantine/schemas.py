@@ -25,6 +25,8 @@ class QuarantineViolationRead(ViolationRead):
 
 class QuarantinedEventRead(BaseModel):
     id: UUID
+    # The event's own id (its SDK's `uuid`, or one given when it arrived), kept when it is replayed.
+    uuid: UUID | None
     event: str
     distinct_id: str
     properties: dict[str, Any]

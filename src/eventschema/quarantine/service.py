@@ -19,6 +19,7 @@ from eventschema import errors
 from eventschema.capture import storable
 from eventschema.capture.delivery import Delivery, deliver
 from eventschema.capture.triage import VIOLATIONS_KEY, Accepted, reasons, timed
+from eventschema.capture.uuids import event_uuid
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.plan import MARK, QUARANTINE
 from eventschema.models import QuarantinedEvent, utcnow
@@ -32,6 +33,7 @@ MAX_REPLAY = 10_000
 def event_dict(row: QuarantinedEvent) -> dict[str, Any]:
     return {
         "id": row.id,
+        "uuid": row.uuid,
         "event": row.event,
         "distinct_id": row.distinct_id,
         "properties": row.properties,
@@ -86,7 +88,11 @@ async def replay(
         if action == MARK:
             properties[VIOLATIONS_KEY] = records
         raw = {**row.fields, "event": row.event, "distinct_id": row.distinct_id, "properties": properties}
-        accepted.append(Accepted(row.event, row.distinct_id, properties, timed(raw, properties, row.received_at), raw))
+        # Rows quarantined before uuids were kept have none.
+        uuid = str(row.uuid) if row.uuid is not None else event_uuid(raw)
+        accepted.append(
+            Accepted(row.event, row.distinct_id, properties, timed(raw, properties, row.received_at), raw, uuid)
+        )
         forwarded.append(row.id)
     await deliver(session, settings, [Delivery(project_id, token, now, accepted)])
     await repository.remove(session, forwarded)

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Final, Literal
 
 from eventschema.capture.triage import MAX_DISTINCT_ID, MAX_NAME, VIOLATIONS_KEY, Rejected
+from eventschema.capture.uuids import event_uuid
 
 Kind = Literal["delivered", "retry", "refused"]
 DELIVERED: Final = "delivered"
@@ -88,4 +89,5 @@ def quarantined(payload: dict[str, Any], answer: Answer) -> Rejected:
         fields={key: value for key, value in payload.items() if key not in _OWN_KEYS},
         violations=[violation],
         reasons=REASON,
+        uuid=event_uuid(payload),
     )

@@ -8,19 +8,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.capture.uuids import as_uuid
 from eventschema.db import AnyRow
+from eventschema.enforcement.repository import upsert_statement
 from eventschema.models import OutboxEvent
 
 
-async def enqueue(session: AsyncSession, rows: Sequence[tuple[int, str, dict[str, Any]]]) -> None:
-    """Queue events: (project id, the project API key they came with, the event)."""
+async def enqueue(session: AsyncSession, rows: Sequence[tuple[int, str, str, dict[str, Any]]]) -> None:
+    """Queue events: (project id, the project API key they came with, its uuid, the event). An event whose uuid
+    is already queued for the project (sent again) is skipped."""
     if rows:
+        insert = upsert_statement(session)(OutboxEvent).on_conflict_do_nothing(
+            index_elements=[OutboxEvent.project_id, OutboxEvent.uuid]
+        )
         await session.execute(
-            insert(OutboxEvent),
-            [{"project_id": p, "token": token, "payload": payload, "attempts": 0} for p, token, payload in rows],
+            insert,
+            [
+                {"project_id": p, "token": token, "uuid": as_uuid(uuid), "payload": payload, "attempts": 0}
+                for p, token, uuid, payload in rows
+            ],
         )
 
 

@@ -5,8 +5,8 @@ until the write committed: concurrent writes to one project ran one after anothe
 previous commit to reach the disk. Appending a row to `schema_changes` takes no lock another writer waits for.
 Each existing project gets one change, so its version stays above zero.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-30 03:40:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

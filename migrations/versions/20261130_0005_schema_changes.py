@@ -24,6 +24,9 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    # Not in batch mode: on SQLite it would rebuild projects, and dropping the old table (foreign keys on) would
+    # delete every row that cascades from it. SQLite drops a column itself since 3.35.
+    op.execute("ALTER TABLE projects DROP COLUMN schema_version")
     op.create_table(
         "schema_changes",
         sa.Column("id", BIG_ID, autoincrement=True, nullable=False),
@@ -38,12 +41,9 @@ def upgrade() -> None:
     op.execute(
         "INSERT INTO schema_changes (project_id, changed_at) SELECT id, CURRENT_TIMESTAMP FROM projects ORDER BY id"
     )
-    with op.batch_alter_table("projects", schema=None) as batch_op:
-        batch_op.drop_column("schema_version")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("projects", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("schema_version", sa.Integer(), server_default="1", nullable=False))
+    op.add_column("projects", sa.Column("schema_version", sa.Integer(), server_default="1", nullable=False))
     op.drop_index("ix_schema_changes_project_id_id", table_name="schema_changes")
     op.drop_table("schema_changes")

@@ -7,10 +7,10 @@ import uuid
 
 from eventschema.capture.uuids import event_uuid
 from eventschema.db import Database
-from tests.capture.test_upstream import FakePostHog, _gateway, _outbox_size, _until, _upstream
 from tests.enforcement.helpers import api, captured_ok, define, event, logged, project_token, quarantined
 from tests.enforcement.servers import free_port
 from tests.factories import Account, make_account
+from tests.upstream.helpers import FakePostHog, gateway, outbox_size, until, upstream
 
 VALID = {"plan": "pro", "seats": 3}
 
@@ -99,21 +99,21 @@ async def test_a_replayed_event_keeps_its_uuid_and_is_replayed_once(client, acco
 async def test_the_uuid_is_forwarded_upstream_and_queued_once(db: Database, account: Account) -> None:
     port = free_port()  # nothing listens there yet: events wait in the outbox
     given = _with_uuid(event("viewed", n=1))
-    async with _gateway(db, port) as client:
+    async with gateway(db, port) as client:
         token = await project_token(client, account)
         for _ in range(3):
             await captured_ok(client, token, [given, event("viewed", n=2)])
         await asyncio.sleep(0.2)
         # The event without a uuid got a new one each time: three events; the one with a uuid is queued once.
-        assert await _outbox_size(db) == 4
+        assert await outbox_size(db) == 4
 
-    fake = FakePostHog(failures=0)
-    async with _upstream(fake, port), _gateway(db, port):
+    fake = FakePostHog()
+    async with upstream(fake, port), gateway(db, port):
 
         async def drained() -> bool:
-            return await _outbox_size(db) == 0
+            return await outbox_size(db) == 0
 
-        await _until(drained)
+        await until(drained)
 
     sent = [item for item in fake.events if item["properties"]["n"] == 1]
     assert [item["uuid"] for item in sent] == [given["uuid"]]

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from eventschema.db import Database
 from eventschema.models import OutboxEvent
-from tests.capture.test_upstream import _gateway
 from tests.enforcement.helpers import define, logged, project_token, quarantined
 from tests.enforcement.servers import free_port
 from tests.factories import Account
+from tests.upstream.helpers import gateway
 
 PATH = "/i/v1/analytics/events"
 SDK = "posthog-node/5.70.0"
@@ -99,7 +99,7 @@ async def test_the_key_is_required_and_checked(client, account: Account) -> None
 
 
 async def test_with_an_upstream_events_are_queued_in_the_v0_shape(db: Database, account: Account) -> None:
-    async with _gateway(db, free_port()) as client:  # nothing listens there: events stay queued
+    async with gateway(db, free_port()) as client:  # nothing listens there: events stay queued
         token = await project_token(client, account)
         sent = v1_event("viewed")
         assert (await send(client, token, [sent])).status_code == 200

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from eventschema.capture.uuids import event_uuid
 from eventschema.db import Database
 from eventschema.upstream import repository
 from eventschema.upstream.forwarder import Forwarder
@@ -19,6 +20,8 @@ from tests.factories import Account
 from tests.upstream.helpers import HANG, POISON, REJECTION_DETAIL, FakePostHog, gateway, outbox_size, until, upstream
 
 WARNING_PREFIX = "upstream rejected"
+
+UUID_4 = "0190f1a8-0000-7000-8000-000000000004"
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -140,7 +143,7 @@ async def test_a_quarantined_rejection_is_delivered_by_a_replay_once_the_upstrea
     async with upstream(fake, port), gateway(db, port) as client:
         token = await project_token(client, account)
         events = [event("viewed", n=n) for n in range(10)]
-        events[4] = {**event("viewed", n=4, **{POISON: True}), "uuid": "u-4", "timestamp": "2024-01-01T00:00:00Z"}
+        events[4] = {**event("viewed", n=4, **{POISON: True}), "uuid": UUID_4, "timestamp": "2024-01-01T00:00:00Z"}
         await captured_ok(client, token, events)
 
         async def settled() -> bool:
@@ -164,7 +167,7 @@ async def test_a_quarantined_rejection_is_delivered_by_a_replay_once_the_upstrea
     delivered = Counter(item["properties"]["n"] for item in fake.events)
     assert sorted(delivered) == list(range(10)) and set(delivered.values()) == {1}
     replayed_event = fake.events[-1]
-    assert (replayed_event["uuid"], replayed_event["timestamp"]) == ("u-4", "2024-01-01T00:00:00Z")
+    assert (replayed_event["uuid"], replayed_event["timestamp"]) == (UUID_4, "2024-01-01T00:00:00Z")
 
 
 async def test_a_long_search_keeps_its_lease_so_another_process_sends_nothing_twice(db: Database) -> None:
@@ -174,7 +177,7 @@ async def test_a_long_search_keeps_its_lease_so_another_process_sends_nothing_tw
     events = [event("viewed", n=n) for n in range(100)]
     events[71]["properties"][POISON] = True
     async with db.session(write=True) as session:
-        await repository.enqueue(session, [(1, "phc_a", item) for item in events])
+        await repository.enqueue(session, [(1, "phc_a", event_uuid(item), item) for item in events])
         await session.commit()
 
     async with upstream(fake, port):

@@ -5,13 +5,14 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from eventschema.db import Database
+from eventschema.ids import uuid7
 from eventschema.models import OutboxEvent, utcnow
 from eventschema.upstream import repository
 
 
 async def test_only_events_still_leased_are_extended_or_taken(db: Database) -> None:
     async with db.session(write=True) as session:
-        await repository.enqueue(session, [(1, "phc_a", {"event": "e", "n": n}) for n in range(4)])
+        await repository.enqueue(session, [(1, "phc_a", str(uuid7()), {"event": "e", "n": n}) for n in range(4)])
         now = utcnow()
         mine = now + timedelta(seconds=30)
         rows = await repository.claim(session, now, mine, 10)

@@ -1,7 +1,6 @@
 """A database that is down, starting up or shutting down gets 503 with Retry-After: never a traceback per
 request in the log, and the client's keep-alive connection stays usable."""
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,15 +8,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from eventschema.app import create_app
 from eventschema.db import Database
 from tests.app.fake_postgres import Mode, fake_postgres
 from tests.app.helpers import app_settings, error
 from tests.conftest import Backend
-from tests.enforcement.servers import free_port
+from tests.enforcement.servers import uvicorn_serving
 
 UNAVAILABLE = error("server_error", "service_unavailable", "The database is unavailable; try again shortly.")
 LIST = "/api/projects/@current/event_definitions/"
@@ -68,24 +65,6 @@ async def down_database(backend: str, tmp_path: Path) -> AsyncIterator[str]:
         return
     async with fake_postgres("starting_up") as url:
         yield url
-
-
-@asynccontextmanager
-async def uvicorn_serving(app: FastAPI) -> AsyncIterator[str]:
-    """The app behind a real uvicorn server on a free port of 127.0.0.1 (its base URL), stopped on the way out."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), lifespan="off", log_config=None)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started or task.done():
-                break
-            await asyncio.sleep(0.01)
-        assert server.started, "uvicorn did not start"
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def local_port(response: httpx.Response) -> int | None:

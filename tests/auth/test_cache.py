@@ -1,6 +1,6 @@
-"""The per-process cache of checked personal API keys: one lookup for a steady stream of requests, emptied by every
-announced change (a revoked key, a rotated project API key), expired after `auth_cache_seconds`, never holding a
-failed lookup, and not recording a key's use again on every request."""
+"""The per-process cache of checked personal API keys: one lookup for a steady stream of requests (writes included),
+emptied by every change to credentials (a revoked key, a rotated project API key), expired after
+`auth_cache_seconds`, never holding a failed lookup, and not recording a key's use again on every request."""
 
 import asyncio
 from collections.abc import Callable
@@ -39,6 +39,16 @@ async def test_a_steady_stream_of_requests_looks_the_key_up_once(db: Database, a
             for _ in range(20):
                 response = await client.get(account.url("event_definitions/"), headers=account.headers)
                 assert response.status_code == 200
+    assert _lookups(counter) == 1
+
+
+async def test_schema_writes_leave_the_remembered_keys_alone(db: Database, account: Account) -> None:
+    async with app_client(create_app(app_settings(auth_cache_seconds=60), database=db)) as client:
+        with StatementCounter(db) as counter:
+            for n in range(5):
+                body = {"name": f"group {n}", "properties": [{"name": "plan", "property_type": "String"}]}
+                response = await client.post(account.url("schema_property_groups/"), json=body, headers=account.headers)
+                assert response.status_code == 201
     assert _lookups(counter) == 1
 
 

@@ -14,7 +14,6 @@ from urllib.parse import quote
 import httpx
 import orjson
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -24,7 +23,7 @@ from eventschema.app import create_app
 from eventschema.db import Database
 from tests.app.helpers import app_client, app_settings
 from tests.enforcement.helpers import project_token
-from tests.enforcement.servers import free_port
+from tests.enforcement.servers import free_port, uvicorn_serving
 from tests.factories import Account
 
 APP = "https://app.example.com"
@@ -136,17 +135,8 @@ async def _upstream(fake: FakeUpstream, port: int) -> AsyncIterator[None]:
             Route("/array/{token}/config", fake.config),
         ]
     )
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)
+    async with uvicorn_serving(app, port):
         yield
-    finally:
-        server.should_exit = True
-        await task
 
 
 @asynccontextmanager

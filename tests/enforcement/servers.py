@@ -1,4 +1,5 @@
-"""Running real `eventschema serve` processes on 127.0.0.1 for the tests that need separate processes."""
+"""Real servers on 127.0.0.1 for the tests: `eventschema serve` processes, and ASGI apps (fake upstreams, test
+pages, the app itself) behind uvicorn in the test's own event loop."""
 
 import asyncio
 import socket
@@ -7,6 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
 from tests.cli.helpers import EXECUTABLE, cli_env
 
@@ -17,6 +20,25 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def uvicorn_serving(app: ASGIApp, port: int | None = None) -> AsyncIterator[str]:
+    """`app` behind a real uvicorn server on `port` (a free one by default) of 127.0.0.1: its base URL. Stopped,
+    and waited for, on the way out."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port or free_port(), lifespan="off", log_config=None)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(500):
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 @asynccontextmanager

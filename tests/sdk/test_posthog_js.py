@@ -12,14 +12,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import uvicorn
 from playwright.async_api import ConsoleMessage, Request, async_playwright
 from starlette.applications import Starlette
 from starlette.responses import FileResponse, HTMLResponse
 from starlette.routing import Route
 
 from tests.cli.helpers import database_url
-from tests.enforcement.servers import free_port
+from tests.enforcement.servers import free_port, uvicorn_serving
 from tests.sdk.helpers import gateway
 from tests.sdk.toolchains import chromium, node_modules
 
@@ -65,18 +64,9 @@ async def _page_server(api_host: str, token: str) -> AsyncIterator[str]:
 
     port = free_port()
     app = Starlette(routes=[Route("/", page), Route("/array.js", script)])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)
+    async with uvicorn_serving(app, port):
         # localhost, not 127.0.0.1 as the gateway: another host, not only another port.
         yield f"http://localhost:{port}/"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def _is_gzip(request: Request) -> bool:

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.cli.helpers import database_url
-from tests.enforcement.servers import free_port
+from tests.enforcement.servers import free_port, uvicorn_serving
 from tests.sdk.helpers import gateway
 from tests.sdk.toolchains import node, node_modules
 
@@ -72,17 +71,8 @@ class LosingProxy:
 async def _proxy(proxy: LosingProxy) -> AsyncIterator[str]:
     port = free_port()
     app = Starlette(routes=[Route("/{path:path}", proxy.handle, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)
+    async with uvicorn_serving(app, port):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def _runs(events: list[dict], run: str) -> list[int]:

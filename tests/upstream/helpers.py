@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-import uvicorn
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,6 +18,7 @@ from eventschema.app import create_app
 from eventschema.db import Database
 from eventschema.models import OutboxEvent
 from tests.app.helpers import app_client, app_settings
+from tests.enforcement.servers import uvicorn_serving
 
 POISON = "poison"
 HANG = 0  # a "status" for `transient`: answer nothing for longer than the gateway waits
@@ -68,17 +68,8 @@ class FakePostHog:
 @asynccontextmanager
 async def upstream(fake: FakePostHog, port: int) -> AsyncIterator[None]:
     app = Starlette(routes=[Route("/batch/", fake.batch, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    try:
-        for _ in range(500):
-            if server.started:
-                break
-            await asyncio.sleep(0.01)
+    async with uvicorn_serving(app, port):
         yield
-    finally:
-        server.should_exit = True
-        await task
 
 
 @asynccontextmanager

@@ -1,9 +1,10 @@
 """Recently authenticated personal API keys, so a client's steady stream of requests is not one key lookup each.
 
 An entry is what `service.authenticate` made of the key's row (owner, scopes, and the project the URL named with
-the owner's membership), kept for `auth_cache_seconds`. Every announced change (`enforcement.changes`: a rotated
-project API key, a revoked personal API key, a schema write) empties it, at once in the process that made the
-change and, through the schema listener, in the other processes on PostgreSQL. On SQLite, a key revoked by the
+the owner's membership), kept for `auth_cache_seconds`. A change to credentials announced through
+`enforcement.changes` (a rotated project API key, a revoked personal API key) empties it, at once in the process
+that made the change and, through the schema listener, in the other processes on PostgreSQL; schema writes leave
+it alone. On SQLite, a key revoked by the
 command line while a server runs stops working there within `auth_cache_seconds`. Failed lookups are never kept.
 """
 
@@ -23,7 +24,7 @@ class AuthCache:
         self._seconds = seconds
         self._entries: dict[Key, tuple[Any, float]] = {}
         self._generation = 0
-        changes.subscribe(self)
+        changes.subscribe_credentials(self)
 
     @property
     def generation(self) -> int:
@@ -52,12 +53,8 @@ class AuthCache:
         if entry is not None:
             self._entries[secure_value, project] = (row, entry[1])
 
-    def invalidate(self, project_id: int) -> None:
-        # Any project's change, or `changes.ACCESS`: entries for `@current` may name any project, and changes are
-        # rare next to requests, so every entry goes.
-        self._generation += 1
-        self._entries.clear()
-
-    def clear(self) -> None:
+    def forget_credentials(self) -> None:
+        # A project's API key or personal API keys changed: entries for `@current` may name any project, and such
+        # changes are rare next to requests, so every entry goes.
         self._generation += 1
         self._entries.clear()

@@ -25,32 +25,42 @@ from sqlalchemy.orm import Session
 
 from eventschema.enforcement import repository
 
-_PENDING = "eventschema_changed_projects"
-_DEFERRED = "eventschema_unannounced_projects"
+_PENDING = "eventschema_changes_to_hear"
+_DEFERRED = "eventschema_changes_to_announce"
+# Notification payloads: "<project id>" for a schema change, "<project id>:credentials" for a change to a project's
+# API key, "credentials" for a change to personal API keys (who may do what).
+CREDENTIALS = "credentials"
 
 
 class ProjectCache(Protocol):
     def invalidate(self, project_id: int) -> None: ...
 
 
+class CredentialsCache(Protocol):
+    def forget_credentials(self) -> None: ...
+
+
 class Publisher(Protocol):
     """Sends notifications of changes committed to one database to the other processes using it."""
 
-    def publish(self, project_ids: Iterable[int]) -> None: ...
+    def publish(self, payloads: Iterable[str]) -> None: ...
 
-
-# Announced for a change to who may do what (a revoked personal API key): no project has id 0, and caches of
-# credentials drop everything whatever the project.
-ACCESS = 0
 
 _caches: "weakref.WeakSet[ProjectCache]" = weakref.WeakSet()
+_credentials_caches: "weakref.WeakSet[CredentialsCache]" = weakref.WeakSet()
 # Each publisher with the database (its URL) it notifies.
 _publishers: "weakref.WeakKeyDictionary[Publisher, str]" = weakref.WeakKeyDictionary()
 
 
 def subscribe(cache: ProjectCache) -> None:
-    """Have `cache` dropped a project whenever a change to it commits in this process or is announced."""
+    """Have `cache` dropped a project whenever a change to it (its schemas or its API key) commits in this process
+    or is announced."""
     _caches.add(cache)
+
+
+def subscribe_credentials(cache: CredentialsCache) -> None:
+    """Have `cache` forget every credential it holds whenever a project API key or a personal API key changes."""
+    _credentials_caches.add(cache)
 
 
 def add_publisher(publisher: Publisher, database_url: str) -> None:
@@ -74,35 +84,49 @@ def broadcast(project_id: int) -> None:
         cache.invalidate(project_id)
 
 
+def deliver(payload: str) -> None:
+    """Act on a change announced as `payload`; raises ValueError for a payload that names no change."""
+    project, _, kind = payload.partition(":")
+    if project == CREDENTIALS and not kind:
+        project, kind = "", CREDENTIALS
+    if kind not in ("", CREDENTIALS):
+        raise ValueError(payload)
+    if project:
+        broadcast(int(project))
+    if kind == CREDENTIALS:
+        for cache in list(_credentials_caches):
+            cache.forget_credentials()
+
+
 async def schema_changed(session: AsyncSession, project_id: int) -> None:
     """Record a change to how the project's events are checked (a new schema version) and announce it."""
     await repository.record_change(session, project_id)
-    await _announce(session, project_id)
+    await _announce(session, str(project_id))
 
 
 async def token_changed(session: AsyncSession, project_id: int) -> None:
-    """Announce a change that leaves the schema version alone (a new project API key)."""
-    await _announce(session, project_id)
+    """Announce a new project API key (the schema version stays)."""
+    await _announce(session, f"{project_id}:{CREDENTIALS}")
 
 
 async def access_changed(session: AsyncSession) -> None:
     """Announce a change to personal API keys, so that servers stop trusting what they remember of them."""
-    await _announce(session, ACCESS)
+    await _announce(session, CREDENTIALS)
 
 
-async def _announce(session: AsyncSession, project_id: int) -> None:
+async def _announce(session: AsyncSession, payload: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         if _publishers_of(session):
-            session.info.setdefault(_DEFERRED, set()).add(project_id)
+            session.info.setdefault(_DEFERRED, set()).add(payload)
         else:
-            await repository.notify(session, project_id)
-    session.info.setdefault(_PENDING, set()).add(project_id)
+            await repository.notify(session, payload)
+    session.info.setdefault(_PENDING, set()).add(payload)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    for project_id in session.info.pop(_PENDING, ()):
-        broadcast(project_id)
+    for payload in session.info.pop(_PENDING, ()):
+        deliver(payload)
     deferred = session.info.pop(_DEFERRED, None)
     if deferred:
         for publisher in _publishers_of(session):

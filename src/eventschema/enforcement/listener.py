@@ -30,7 +30,7 @@ HEARTBEAT_SECONDS = 5.0
 RETRY_SECONDS = 1.0
 # Names the connection in pg_stat_activity.
 APPLICATION_NAME = "eventschema schema listener"
-NOTIFY = "SELECT pg_notify($1, project_id) FROM unnest($2::text[]) AS project_id"
+NOTIFY = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload"
 VERSIONS = (
     "SELECT project_id, max(id) AS version FROM schema_changes WHERE project_id = any($1::int[]) GROUP BY project_id"
 )
@@ -44,12 +44,12 @@ class SchemaListener:
         self._database_url = str(engine.sync_engine.url)
         self._plans = plans
         self._heartbeat = heartbeat_seconds or HEARTBEAT_SECONDS
-        self._unsent: set[int] = set()
+        self._unsent: set[str] = set()
         self._wake = asyncio.Event()
         self.connected = asyncio.Event()
 
-    def publish(self, project_ids: Iterable[int]) -> None:
-        self._unsent.update(project_ids)
+    def publish(self, payloads: Iterable[str]) -> None:
+        self._unsent.update(payloads)
         self._wake.set()
 
     async def run(self) -> None:
@@ -74,7 +74,9 @@ class SchemaListener:
             connection.add_termination_listener(on_lost)
             await connection.execute("SET synchronous_commit TO off")
             await connection.add_listener(CHANNEL, self._on_notification)
+            # What was announced while no connection listened is lost: forget all it could have changed.
             self._plans.clear()
+            changes.deliver(changes.CREDENTIALS)
             self._plans.notified = True
             changes.add_publisher(self, self._database_url)
             self.connected.set()
@@ -101,12 +103,12 @@ class SchemaListener:
         self._wake.clear()
         if not self._unsent:
             return
-        project_ids, self._unsent = sorted(self._unsent), set()
+        payloads, self._unsent = sorted(self._unsent), set()
         try:
             async with asyncio.timeout(self._heartbeat):
-                await connection.execute(NOTIFY, CHANNEL, [str(p) for p in project_ids])
+                await connection.execute(NOTIFY, CHANNEL, payloads)
         except BaseException:
-            self._unsent.update(project_ids)  # sent by the next connection, if there is one
+            self._unsent.update(payloads)  # sent by the next connection, if there is one
             raise
 
     async def _check_versions(self, connection: asyncpg.Connection) -> None:
@@ -123,8 +125,6 @@ class SchemaListener:
         if pid == connection.get_server_pid():
             return  # sent by this process, whose caches heard of the change when it committed
         try:
-            project_id = int(payload)
+            changes.deliver(payload)
         except ValueError:
             logger.warning("ignoring schema change notification %r", payload)
-            return
-        changes.broadcast(project_id)

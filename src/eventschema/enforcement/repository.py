@@ -66,10 +66,10 @@ async def current_versions(session: AsyncSession, project_ids: Sequence[int]) ->
     return {row.project_id: int(row.schema_version) for row in found}
 
 
-async def notify(session: AsyncSession, project_id: int) -> None:
-    """Tell other processes (on PostgreSQL) that the project changed; delivered when the transaction commits."""
+async def notify(session: AsyncSession, payload: str) -> None:
+    """Tell other processes (on PostgreSQL) of a change; delivered when the transaction commits."""
     if session.get_bind().dialect.name == "postgresql":
-        await rows(session, _NOTIFY, payload=str(project_id))
+        await rows(session, _NOTIFY, payload=payload)
 
 
 async def project_row(session: AsyncSession, project_id: int) -> AnyRow | None:

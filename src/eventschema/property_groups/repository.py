@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.auth.repository import USER_BASIC_COLUMNS
 from eventschema.db import AnyRow, AnySelect, rows
+from eventschema.enforcement.repository import upsert_statement
 from eventschema.models import EventDefinition, EventSchema, Property, PropertyGroup, User
 
 PROPERTY_COLUMNS = (
@@ -120,8 +121,16 @@ async def properties_of(session: AsyncSession, group_id: UUID) -> Sequence[Prope
     return (await session.execute(statement)).scalars().all()
 
 
-async def insert_group(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(insert(PropertyGroup), [values])
+async def insert_group_if_name_free(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert the group unless its project has a group of that name (then False): the check and the write in one
+    round trip, and no race between them."""
+    statement = (
+        upsert_statement(session)(PropertyGroup)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[PropertyGroup.project_id, PropertyGroup.name])
+        .returning(PropertyGroup.id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def insert_properties(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

@@ -62,8 +62,6 @@ async def create(
 ) -> dict[str, Any]:
     """Insert the group and its properties (two statements) and answer from what was written."""
     _check_property_names(data.properties)
-    if await repository.name_taken(session, project_id, data.name):
-        raise _duplicate_group_error()
     now = utcnow()
     group: dict[str, Any] = {
         "id": uuid7(),
@@ -77,7 +75,8 @@ async def create(
     }
     properties = [_property_values(group["id"], item, now) for item in data.properties]
     with errors.unique_violations(_unique_errors()):
-        await repository.insert_group(session, group)
+        if not await repository.insert_group_if_name_free(session, group):
+            raise _duplicate_group_error()
         await repository.insert_properties(session, properties)
     await schema_changed(session, project_id)
     return {

@@ -34,8 +34,9 @@ def page_params(request: Request, settings: Settings) -> Page:
 
 
 def request_base_url(request: Request, settings: Settings) -> str:
-    """scheme://host/path as the client used them (or as a trusted proxy says they were)."""
-    scheme = request.url.scheme
+    """scheme://host/path as the client used them (or as a trusted proxy says they were), read from the ASGI
+    scope rather than by building `request.url`."""
+    scheme = request.scope.get("scheme", "http")
     host = request.headers.get("host") or request.url.netloc
     if settings.trust_proxy_headers:
         scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
@@ -52,7 +53,7 @@ def _url(base: str, params: dict[str, str]) -> str:
 def links(request: Request, settings: Settings, page: Page, count: int) -> tuple[str | None, str | None]:
     """(next, previous) with query parameters re-encoded in alphabetical order, other filters kept."""
     base = request_base_url(request, settings)
-    params = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    params = dict(parse_qsl(request.scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True))
     params["limit"] = str(page.limit)
     next_url = None
     if page.offset + page.limit < count:

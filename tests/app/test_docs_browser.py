@@ -1,29 +1,16 @@
 """/api/schema/docs/ in a real headless Chromium, with every request off the loopback refused: the page must
 render the whole API from what the process serves itself."""
 
-import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 from playwright.sync_api import Route, sync_playwright
 
 from tests.app.servers import serving
 from tests.cli.helpers import database_url
+from tests.sdk.toolchains import chromium
 
 __all__ = ["database_url"]
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _chromium() -> str:
-    """Debian's Chromium (never a browser downloaded by Playwright), installed with apt when missing."""
-    if not CHROMIUM.exists():
-        install = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"
-        result = subprocess.run(["sh", "-c", install], capture_output=True, text=True, check=False)
-        if not CHROMIUM.exists():
-            pytest.fail(f"{CHROMIUM} is missing and could not be installed ({install}):\n{result.stderr}")
-    return str(CHROMIUM)
 
 
 def test_docs_page_renders_offline(database_url: str, tmp_path: Path) -> None:
@@ -31,7 +18,7 @@ def test_docs_page_renders_offline(database_url: str, tmp_path: Path) -> None:
     failed: list[str] = []
     errors: list[str] = []
     with serving(database_url, tmp_path) as host, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), headless=True)
+        browser = playwright.chromium.launch(executable_path=chromium(), headless=True)
         try:
             page = browser.new_page()
 

@@ -40,6 +40,7 @@ def node() -> str:
 
 
 def chromium() -> str:
+    """Debian's Chromium (never a browser downloaded by Playwright), installed with apt when missing."""
     if not CHROMIUM.exists():
         install = "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"
         result = run(["sh", "-c", install], Path.cwd())

@@ -28,6 +28,7 @@ from eventschema.dependencies import check_route_scopes
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.router import router as enforcement_router
 from eventschema.event_definitions.router import router as event_definitions_router
+from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.router import router as event_schemas_router
 from eventschema.events.router import router as events_router
 from eventschema.projects.router import router as projects_router
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.group_renderer = GroupRenderer()
     app.state.plans = PlanCache()
+    app.state.event_schema_pages = PageCache(lambda: bool(app.state.plans.notified))
     app.state.gateway = Gateway(settings, app.state.plans)
     app.state.auth_cache = AuthCache(settings.auth_cache_seconds) if settings.auth_cache_seconds > 0 else None
     app.state.sdk_upstream = Upstream(settings) if settings.upstream_url else None

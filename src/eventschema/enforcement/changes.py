@@ -17,7 +17,7 @@ loss can leave them stale.
 
 import weakref
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,13 @@ CREDENTIALS = "credentials"
 
 class ProjectCache(Protocol):
     def invalidate(self, project_id: int) -> None: ...
+
+
+@runtime_checkable
+class VersionedCache(Protocol):
+    def invalidate(self, project_id: int) -> None: ...
+
+    def versions(self) -> dict[int, int]: ...
 
 
 class CredentialsCache(Protocol):
@@ -76,6 +83,11 @@ def remove_publisher(publisher: Publisher) -> None:
 def _publishers_of(session: Session | AsyncSession) -> list[Publisher]:
     url = str(session.get_bind().engine.url)
     return [publisher for publisher, database_url in list(_publishers.items()) if database_url == url]
+
+
+def cached_versions() -> list[dict[int, int]]:
+    """For each cache that keeps what it read with a schema version: that version, by project."""
+    return [cache.versions() for cache in list(_caches) if isinstance(cache, VersionedCache)]
 
 
 def broadcast(project_id: int) -> None:

@@ -112,14 +112,16 @@ class SchemaListener:
             raise
 
     async def _check_versions(self, connection: asyncpg.Connection) -> None:
-        """Drop the cached plans whose project has changed since they were built."""
-        cached = self._plans.versions()
-        if not cached:
+        """Drop what caches keep of projects that have changed since they read it (compiled plans, list pages)."""
+        kept = changes.cached_versions()
+        projects = sorted({project_id for versions in kept for project_id in versions})
+        if not projects:
             await connection.fetchval("SELECT 1")
             return
-        for row in await connection.fetch(VERSIONS, list(cached)):
-            if row["version"] != cached[row["project_id"]]:
-                changes.broadcast(row["project_id"])
+        current = {row["project_id"]: row["version"] for row in await connection.fetch(VERSIONS, projects)}
+        stale = {p for versions in kept for p, version in versions.items() if current.get(p, 0) != version}
+        for project_id in sorted(stale):
+            changes.broadcast(project_id)
 
     def _on_notification(self, connection: Any, pid: int, _channel: str, payload: str) -> None:
         if pid == connection.get_server_pid():

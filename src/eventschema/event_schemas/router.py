@@ -41,7 +41,8 @@ async def list_event_schemas(
 ) -> Response:
     page = page_params(request, settings)
     definition = uuid_filter("event_definition", request.query_params.get("event_definition"))
-    total, results = await service.list_page(session, renderer, project.id, definition, page.limit, page.offset)
+    pages = request.app.state.event_schema_pages
+    total, results = await service.list_page(session, renderer, pages, project.id, definition, page.limit, page.offset)
     return paginated(request, settings, page, total, results)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.enforcement.changes import schema_changed
 from eventschema.event_schemas import repository
+from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaUpdate
 from eventschema.ids import uuid7
 from eventschema.models import EventSchema, utcnow
@@ -32,12 +33,13 @@ def _link_dict(row: Any, group: orjson.Fragment) -> dict[str, Any]:
 async def list_page(
     session: AsyncSession,
     renderer: GroupRenderer,
+    pages: PageCache,
     project_id: int,
     event_definition_id: UUID | None,
     limit: int,
     offset: int,
 ) -> tuple[int, list[dict[str, Any]]]:
-    rows = await repository.page(session, project_id, event_definition_id, limit, offset)
+    rows = await pages.rows(session, project_id, event_definition_id, limit, offset)
     total = rows[0].total if rows else 0
     if not rows and offset > 0:
         total = await repository.count(session, project_id, event_definition_id)

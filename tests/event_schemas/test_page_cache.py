@@ -3,7 +3,7 @@ made by another process is seen (by its notification, or by the version check on
 PostgreSQL), and a warm page costs no page query."""
 
 import asyncio
-from uuid import UUID
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
@@ -12,10 +12,10 @@ from eventschema.app import create_app
 from eventschema.db import Database
 from eventschema.enforcement import listener
 from eventschema.enforcement.repository import CHANNEL
-from eventschema.models import EventSchema
+from eventschema.models import EventDefinition, EventSchema, PropertyGroup
 from tests.app.helpers import app_client, app_settings
 from tests.enforcement.helpers import NEW_SCHEMA_VERSION
-from tests.event_schemas.api import create_definition, create_group, linked_pair, list_results, prop
+from tests.event_schemas.api import create_group, linked_pair, list_results, prop
 from tests.factories import Account, StatementCounter
 
 PAGE_QUERY = "FROM event_schemas"
@@ -54,18 +54,15 @@ async def test_a_warm_page_costs_no_page_query(client, db: Database, account: Ac
 
 
 async def _link_elsewhere(db: Database, account: Account, notify: bool) -> None:
-    """What another process's link write leaves in the database: the link, a new schema version, maybe a
-    notification."""
-    async with app_client(create_app(app_settings(), database=db)) as other:
-        definition = await create_definition(other, account, "elsewhere")
-        group = await create_group(other, account, "elsewhere")
+    """What another process's writes leave in the database: a definition, a group and their link, a new schema
+    version, maybe a notification; nothing this process hears of but through the database."""
     async with db.session(write=True) as session:
+        definition = EventDefinition(project_id=account.project_id, name="elsewhere")
+        group = PropertyGroup(project_id=account.project_id, name="elsewhere")
+        session.add_all([definition, group])
+        await session.flush()
         session.add(
-            EventSchema(
-                project_id=account.project_id,
-                event_definition_id=UUID(definition["id"]),
-                property_group_id=UUID(group["id"]),
-            )
+            EventSchema(project_id=account.project_id, event_definition_id=definition.id, property_group_id=group.id)
         )
         await session.flush()
         await session.execute(text(NEW_SCHEMA_VERSION))
@@ -90,9 +87,7 @@ async def test_another_process_change_is_seen_while_listening(
     monkeypatch.setattr(listener, "HEARTBEAT_SECONDS", 0.2)
     app = create_app(app_settings(), database=db)
     async with app.router.lifespan_context(app), app_client(app) as client:
-        async with asyncio.timeout(5):
-            while not app.state.plans.notified:  # noqa: ASYNC110 - a flag of the app's, with no event to wait on
-                await asyncio.sleep(0.02)
+        await _until(lambda: app.state.plans.notified)
         await linked_pair(client, account)
         assert len(await list_results(client, account, "event_schemas/")) == 1
         with StatementCounter(db) as counter:
@@ -104,3 +99,30 @@ async def test_another_process_change_is_seen_while_listening(
         async with asyncio.timeout(5):
             while len(await list_results(client, account, "event_schemas/")) != 2:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_change_missed_while_disconnected_is_seen_after_reconnecting(db: Database, account: Account) -> None:
+    app = create_app(app_settings(), database=db)
+    async with app.router.lifespan_context(app), app_client(app) as client:
+        await _until(lambda: app.state.plans.notified)
+        await linked_pair(client, account)
+        assert len(await list_results(client, account, "event_schemas/")) == 1
+        async with db.engine.begin() as connection:
+            killed = await connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": listener.APPLICATION_NAME},
+            )
+            assert killed.all() == [(True,)]
+        await _until(lambda: not app.state.plans.notified)
+        # Announced while nobody listens, then no page is asked for until the listener is back.
+        await _link_elsewhere(db, account, notify=True)
+        await _until(lambda: app.state.plans.notified)
+
+        assert len(await list_results(client, account, "event_schemas/")) == 2
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    async with asyncio.timeout(5):
+        while not condition():  # noqa: ASYNC110 - a flag of the app's, with no event to wait on
+            await asyncio.sleep(0.02)

@@ -74,9 +74,11 @@ class SchemaListener:
             connection.add_termination_listener(on_lost)
             await connection.execute("SET synchronous_commit TO off")
             await connection.add_listener(CHANNEL, self._on_notification)
-            # What was announced while no connection listened is lost: forget all it could have changed.
+            # What was announced while no connection listened is lost: forget the plans and credentials it could
+            # have changed, and check what other caches keep against the versions now committed.
             self._plans.clear()
             changes.deliver(changes.CREDENTIALS)
+            await self._check_versions(connection)
             self._plans.notified = True
             changes.add_publisher(self, self._database_url)
             self.connected.set()

@@ -12,6 +12,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 SHARED=${EVENTSCHEMA_SHARED:-$ROOT/../shared}
+[ -f "$SHARED/bench/wrk_api.lua" ] || { echo "compare_revisions: no $SHARED/bench/wrk_api.lua (set EVENTSCHEMA_SHARED)" >&2; exit 2; }
 REV=${1:?usage: bench/compare_revisions.sh REV [SECONDS] [ROUNDS]}
 SECONDS_EACH=${2:-15}
 ROUNDS=${3:-3}
@@ -54,6 +55,10 @@ run() { # label source-dir
     kill -TERM "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
+    if [ -z "$create" ] || [ -z "$list" ]; then
+        echo "compare_revisions: wrk gave no result for $1" >&2
+        exit 1
+    fi
     echo "$1 | $create | $list"
 }
 

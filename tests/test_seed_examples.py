@@ -7,10 +7,7 @@ are the document's `requests` calls with the placeholders filled in.
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.cli.helpers import EXECUTABLE, cli_env, database_url, run_cli_sync
+from tests.app.servers import serving
+from tests.cli.helpers import database_url, run_cli_sync
 from tests.factories import EVENT_SCHEMA_KEYS, GROUP_KEYS, PROPERTY_KEYS, USER_BASIC_KEYS
 
 __all__ = ["database_url"]
@@ -51,44 +49,12 @@ class Server:
     email: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     bootstrap = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path).json()
-    port = _free_port()
     workers = "1" if database_url.startswith("sqlite") else "2"
-    log_path = tmp_path / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [EXECUTABLE, "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", database_url,
-             "--workers", workers],
-            stdout=log, stderr=subprocess.STDOUT, env=cli_env(None), cwd=tmp_path, start_new_session=True,
-        )  # fmt: skip
-    host = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if requests.get(f"{host}/_health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
+    with serving(database_url, tmp_path, "--workers", workers) as host:
         yield Server(host, bootstrap["project_id"], bootstrap["api_key"], bootstrap["email"])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _curl(server: Server, command: str, **values: str) -> tuple[int, Any]:

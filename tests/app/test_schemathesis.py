@@ -30,7 +30,11 @@ def test_schemathesis_finds_nothing(database_url: str, tmp_path: Path) -> None:
     assert SCHEMATHESIS, "schemathesis is not installed (it is in the dev extras)"
     account = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path).json()
     spare = run_cli_sync("bootstrap", "--json", "--project", "Spare", database_url=database_url, cwd=tmp_path).json()
-    with serving(database_url, tmp_path) as host:
+    # Thousands of requests from one key, and bad keys on purpose: per-key limits and the throttling of failed
+    # authentications would answer nothing but 429 after the first few.
+    with serving(
+        database_url, tmp_path, EVENTSCHEMA_RATE_LIMIT_ENABLED="false", EVENTSCHEMA_AUTH_FAILURES_PER_MINUTE="0"
+    ) as host:
         headers = {"Authorization": f"Bearer {account['api_key']}"}
         base = f"{host}/api/projects/{account['project_id']}/"
         project = requests.get(base, headers=headers, timeout=10).json()

@@ -86,3 +86,31 @@ async def create_via_api(client: httpx.AsyncClient, account: Account) -> None:
             body = {"event_definition": response.json()["id"], "property_group_id": group_ids[group]}
             linked = await client.post(account.url("event_schemas/"), json=body, headers=account.headers)
             assert linked.status_code == 201, linked.text
+
+
+def posthog_plan(*sdk_events: str) -> TrackingPlan:
+    """The plan of PostHog's own generator tests, with the SDK events (`$pageview`, ...) each of them adds."""
+    return build_plan(
+        ["file_downloaded", "user_signed_up", "user'event\"with\\quotes", *sdk_events],
+        [
+            make_group(
+                "File Download Properties",
+                [
+                    Declaration("file_name", "String", True, False),
+                    Declaration("file_size", "Numeric", True, False),
+                    Declaration("downloaded_at", "DateTime", True, False),
+                    Declaration("file_extension", "String", False, False),
+                ],
+            ),
+            make_group(
+                "User Signup Properties",
+                [Declaration("email", "String", True, False), Declaration("plan", "String", True, False)],
+            ),
+            make_group("Special Properties", [Declaration("prop'with\"quotes", "String", True, False)]),
+        ],
+        {
+            "file_downloaded": ["File Download Properties"],
+            "user_signed_up": ["User Signup Properties"],
+            "user'event\"with\\quotes": ["Special Properties"],
+        },
+    )

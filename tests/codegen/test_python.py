@@ -8,34 +8,11 @@ import sys
 from pathlib import Path
 
 from eventschema.codegen import python
-from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
+from eventschema.codegen.plan import TrackingPlan, build_plan
 from tests.codegen import fixture, toolchains
 
 # PostHog's own plan for its Python test.
-POSTHOG_PLAN = build_plan(
-    ["file_downloaded", "user_signed_up", "user'event\"with\\quotes", "$pageview", "$autocapture"],
-    [
-        make_group(
-            "File Download Properties",
-            [
-                Declaration("file_name", "String", True, False),
-                Declaration("file_size", "Numeric", True, False),
-                Declaration("downloaded_at", "DateTime", True, False),
-                Declaration("file_extension", "String", False, False),
-            ],
-        ),
-        make_group(
-            "User Signup Properties",
-            [Declaration("email", "String", True, False), Declaration("plan", "String", True, False)],
-        ),
-        make_group("Special Properties", [Declaration("prop'with\"quotes", "String", True, False)]),
-    ],
-    {
-        "file_downloaded": ["File Download Properties"],
-        "user_signed_up": ["User Signup Properties"],
-        "user'event\"with\\quotes": ["Special Properties"],
-    },
-)
+POSTHOG_PLAN = fixture.posthog_plan("$pageview", "$autocapture")
 
 PRELUDE = """\
 from datetime import datetime

@@ -1,9 +1,22 @@
 """The tracking plan: event definitions, property groups with typed properties, and the links between them."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventschema.ids import uuid7
@@ -56,6 +69,8 @@ class Property(Base):
     is_required: Mapped[bool] = mapped_column(Boolean, default=False)
     is_optional_in_types: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Rules beyond the type (enum, ranges, pattern, nested properties, ...), a JSON object; None: no rules.
+    validation_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

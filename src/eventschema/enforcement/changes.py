@@ -110,9 +110,13 @@ def deliver(payload: str) -> None:
             cache.forget_credentials()
 
 
-async def schema_changed(session: AsyncSession, project_id: int) -> None:
-    """Record a change to how the project's events are checked (a new schema version) and announce it."""
-    await repository.record_change(session, project_id)
+async def schema_changed(session: AsyncSession, project_id: int, *, recorded: bool = False) -> None:
+    """Record a change to how the project's events are checked (a new schema version) and announce it.
+
+    `recorded`: the caller's own statement already appended the `schema_changes` row (to save a round trip).
+    """
+    if not recorded:
+        await repository.record_change(session, project_id)
     await _announce(session, str(project_id))
 
 

@@ -56,8 +56,12 @@ async def schema_version(session: AsyncSession, project_id: int) -> int:
     return 0 if row is None else int(row.schema_version)
 
 
+_RECORD_CHANGE = insert(SchemaChange)
+
+
 async def record_change(session: AsyncSession, project_id: int) -> None:
-    await session.execute(insert(SchemaChange), [{"project_id": project_id, "changed_at": utcnow()}])
+    connection = await session.connection()
+    await connection.execute(_RECORD_CHANGE, {"project_id": project_id, "changed_at": utcnow()})
 
 
 async def current_versions(session: AsyncSession, project_ids: Sequence[int]) -> dict[int, int]:

@@ -75,10 +75,9 @@ async def create(
     }
     properties = [_property_values(group["id"], item, now) for item in data.properties]
     with errors.unique_violations(_unique_errors()):
-        if not await repository.insert_group_if_name_free(session, group):
+        if not await repository.create_group(session, group, properties):
             raise _duplicate_group_error()
-        await repository.insert_properties(session, properties)
-    await schema_changed(session, project_id)
+    await schema_changed(session, project_id, recorded=True)
     return {
         "id": group["id"],
         "name": group["name"],

@@ -6,7 +6,9 @@
 #
 # Each round: re-seed eventschema's PostgreSQL database (bench/seed.py: the peer's data set), serve it
 # with the production command (`eventschema serve --workers 2`), run ../shared/bench/api_bench.sh,
-# stop it; then the peer's own bench.sh (re-seeds, serves with granian + PgBouncer, same load test).
+# record the answers, stop it; then the ceiling (bench/ceiling.py: those answers precomputed, served by a
+# bare ASGI app under the same server options, same load test); then the peer's own bench.sh (re-seeds,
+# serves with granian + PgBouncer, same load test).
 # Rate limits are off for the run: the load test sends thousands of requests a minute from one key.
 # Raw results go to bench/results/ (not committed).
 set -euo pipefail
@@ -45,6 +47,16 @@ run_eventschema() { # round
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/_health" >/dev/null && break; sleep 0.2; done
     python3 "$SHARED/bench/check_shape.py" "http://127.0.0.1:$PORT" "$key" 1 >"$OUT/eventschema_shape_$1.txt"
     bash "$SHARED/bench/api_bench.sh" "http://127.0.0.1:$PORT" "$key" 1 "$DURATION" | tee "$OUT/eventschema_$1.txt"
+    "$VENV/bin/python" "$HERE/ceiling.py" capture "http://127.0.0.1:$PORT" "$key" "$OUT/ceiling_answers_$1"
+    stop_server
+}
+
+run_ceiling() { # round: the bytes eventschema answered in this round, precomputed, same server options
+    "$VENV/bin/python" "$HERE/ceiling.py" serve "$OUT/ceiling_answers_$1" --port "$PORT" --workers 2 \
+        >"$OUT/ceiling_server_$1.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
+    bash "$SHARED/bench/api_bench.sh" "http://127.0.0.1:$PORT" ceiling 1 "$DURATION" | tee "$OUT/ceiling_$1.txt"
     stop_server
 }
 
@@ -55,6 +67,8 @@ run_peer() { # round
 for round in $(seq 1 "$ROUNDS"); do
     echo "== round $round: eventschema" >&2
     run_eventschema "$round"
+    echo "== round $round: ceiling" >&2
+    run_ceiling "$round"
     echo "== round $round: peer" >&2
     run_peer "$round"
 done

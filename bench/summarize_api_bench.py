@@ -1,4 +1,5 @@
-"""Summarise bench/run_api_bench.sh results: per-round tables, medians, and eventschema/peer ratios.
+"""Summarise bench/run_api_bench.sh results: per-round tables, medians, eventschema/peer and eventschema/ceiling
+ratios (the ceiling: the same answers precomputed, served by a bare ASGI app; see bench/ceiling.py).
 
 python bench/summarize_api_bench.py bench/results/<run>
 """
@@ -21,9 +22,9 @@ def read(path: Path) -> dict[str, list[float]]:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    runs = {name: sorted(out.glob(f"{name}_*.txt")) for name in ("eventschema", "peer")}
+    runs = {name: sorted(out.glob(f"{name}_*.txt")) for name in ("eventschema", "ceiling", "peer")}
     results = {
-        name: [read(path) for path in paths if not path.name.startswith(f"{name}_shape")]
+        name: [read(path) for path in paths if not path.name.startswith((f"{name}_shape", f"{name}_server"))]
         for name, paths in runs.items()
     }
     for name, rounds in results.items():
@@ -34,12 +35,20 @@ def main() -> None:
             cells = [" / ".join(f"{v:g}" for v in r.get(scenario, [])) for r in rounds]
             median = statistics.median(r[scenario][0] for r in rounds if scenario in r)
             print(f"| {scenario} | " + " | ".join(cells) + f" | **{median:g}** |")
-    print("\n| scenario | eventschema median req/s | peer median req/s | ratio |")
-    print("|---|---|---|---|")
+    print("\n| scenario | eventschema | peer | ceiling | eventschema / peer | eventschema / ceiling |")
+    print("|---|---|---|---|---|---|")
     for scenario in SCENARIOS:
-        ours = statistics.median(r[scenario][0] for r in results["eventschema"] if scenario in r)
-        theirs = statistics.median(r[scenario][0] for r in results["peer"] if scenario in r)
-        print(f"| {scenario} | {ours:g} | {theirs:g} | **{ours / theirs:.1f}x** |")
+        ours, theirs, ceiling = (median(results[name], scenario) for name in ("eventschema", "peer", "ceiling"))
+        print(
+            f"| {scenario} | {ours:g} | {theirs:g} | {ceiling:g} | **{ours / theirs:.1f}x** "
+            f"| **{ours / ceiling:.2f}x** |"
+        )
+
+
+def median(rounds: list[dict[str, list[float]]], scenario: str) -> float:
+    """The median req/s of a scenario over the rounds (NaN when no round has it)."""
+    values = [r[scenario][0] for r in rounds if scenario in r]
+    return statistics.median(values) if values else float("nan")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from eventschema.event_definitions.router import router as event_definitions_rou
 from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.router import router as event_schemas_router
 from eventschema.events.router import router as events_router
+from eventschema.http.etag import ConditionalGet
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _install_error_handlers(app)
     openapi.install(app, DOCS_URL)
     check_route_scopes(app, PUBLIC_PATHS)
+    app.add_middleware(ConditionalGet)
     app.add_middleware(OptionalTrailingSlash)
     # Capture requests skip the middleware added before this one.
     app.add_middleware(CaptureEndpoints)

@@ -140,11 +140,35 @@ def _unique_parameters(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]
     return list(chosen.values())
 
 
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of a representation the client holds: answered 304, with no body, if it is current.",
+    "schema": {"type": "string"},
+}
+_ETAG = {"ETag": {"description": "A hash of the representation's bytes.", "schema": {"type": "string"}}}
+
+
+def _conditional(operation: dict[str, Any]) -> None:
+    """GETs answer with an ETag and honour If-None-Match (eventschema.http.etag)."""
+    operation.setdefault("parameters", []).append(_IF_NONE_MATCH)
+    responses = operation["responses"]
+    if "200" in responses:
+        responses["200"].setdefault("headers", {}).update(_ETAG)
+    responses["304"] = {
+        "description": "Not Modified: the representation is the one If-None-Match names.",
+        "headers": _ETAG,
+    }
+
+
 def _complete(schema: dict[str, Any]) -> None:
     for path, item in schema["paths"].items():
         if not path.startswith("/api/"):
             continue
-        for operation in item.values():
+        for method, operation in item.items():
+            if method == "get":
+                _conditional(operation)
             if "parameters" in operation:
                 operation["parameters"] = _unique_parameters(operation["parameters"])
             responses = operation["responses"]

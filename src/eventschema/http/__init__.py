@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every route, with no knowledge of any domain."""

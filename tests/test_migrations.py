@@ -10,8 +10,8 @@ from eventschema.db import Database
 from eventschema.enforcement.repository import schema_version
 from eventschema.migrate import downgrade, upgrade
 from eventschema.models import EventLogEntry, utcnow
+from tests.app.helpers import old_account
 from tests.cli.helpers import database_url
-from tests.factories import make_account
 
 __all__ = ["database_url"]  # the fixture (an empty database per back end), from the CLI tests
 
@@ -60,7 +60,7 @@ async def test_0004_adds_event_uuids_unique_per_project_and_keeps_the_rows(datab
     await asyncio.to_thread(upgrade, database_url, "0003")
     database = Database(database_url)
     try:
-        account = await make_account(database)
+        account = await old_account(database)
         async with database.session(write=True) as session:
             await _add_old_event(session, account.project_id)
             await _add_old_event(session, account.project_id)
@@ -87,7 +87,7 @@ async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(database_u
     await asyncio.to_thread(upgrade, database_url, "0002")
     database = Database(database_url)
     try:
-        account = await make_account(database)
+        account = await old_account(database)
         async with database.session(write=True) as session:
             await _add_old_event(session, account.project_id)
             await session.commit()
@@ -131,8 +131,8 @@ async def test_0005_moves_schema_versions_to_a_change_log(database_url: str) -> 
     await asyncio.to_thread(upgrade, database_url, "0004")
     database = Database(database_url)
     try:
-        first = await make_account(database)
-        second = await make_account(database, email="second@example.com", project="Second")
+        first = await old_account(database)
+        second = await old_account(database, email="second@example.com", project="Second")
         assert await _schema_state(database) == (True, [])
         await database.dispose()
 

@@ -1,6 +1,7 @@
 """Migrations run both ways on both back ends; 0003 drops the project foreign keys of capture's append-only
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
-moves schema versions from a counter on each project to a log of changes."""
+moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
+update times and invitations."""
 
 import asyncio
 
@@ -150,5 +151,42 @@ async def test_0005_moves_schema_versions_to_a_change_log(database_url: str) -> 
         await asyncio.to_thread(downgrade, database_url, "0004")
 
         assert await _schema_state(database) == (True, [])
+    finally:
+        await database.dispose()
+
+
+async def _team_columns(database: Database) -> tuple[bool, bool, bool]:
+    """(users.password_hash, organization_memberships.updated_at, the organization_invites table) exist."""
+    async with database.engine.connect() as connection:
+
+        def read(sync_connection) -> tuple[bool, bool, bool]:
+            inspector = inspect(sync_connection)
+            users = {column["name"] for column in inspector.get_columns("users")}
+            memberships = {column["name"] for column in inspector.get_columns("organization_memberships")}
+            return "password_hash" in users, "updated_at" in memberships, inspector.has_table("organization_invites")
+
+        return await connection.run_sync(read)
+
+
+async def test_0008_adds_passwords_membership_updates_and_invites(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0006")
+    database = Database(database_url)
+    try:
+        await old_account(database)
+        assert await _team_columns(database) == (False, False, False)
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+
+        assert await _team_columns(database) == (True, True, True)
+        async with database.session(write=False) as session:
+            rows = (await session.execute(text("SELECT joined_at, updated_at FROM organization_memberships"))).all()
+        # An existing membership was last updated when it was made.
+        assert [(joined == updated) for joined, updated in rows] == [True]
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0006")
+
+        assert await _team_columns(database) == (False, False, False)
     finally:
         await database.dispose()

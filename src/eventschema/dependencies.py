@@ -283,9 +283,9 @@ def check_route_rights(app: FastAPI, table: dict[str, Right] = ROUTE_RIGHTS) -> 
             if right is None:
                 problems.append(f"{key} has no right")
             elif (right == Right.PUBLIC) == authenticates:
-                problems.append(f"{key} is {right} but {'authenticates' if authenticates else 'does not'}")
-            else:
-                rights[id(route), method] = right
+                problems.append(f"{key} is {right} but {'authenticates' if authenticates else 'authenticates nobody'}")
+            elif rights.setdefault((id(route), method), right) != right:
+                problems.append(f"{key} is a route also served elsewhere with another right")
     problems.extend(f"{key} names no route" for key in sorted(set(table) - seen))
     if problems:
         raise RuntimeError(f"Route rights (auth/rights.py): {'; '.join(problems)}")

@@ -58,7 +58,7 @@ def test_a_complete_table_passes_and_is_kept_by_route() -> None:
         ({k: v for k, v in FULL.items() if k != "POST /api/things/"}, "POST /api/things/ has no right"),
         ({k: v for k, v in FULL.items() if k != "GET /console/"}, "GET /console/ has no right"),
         ({**FULL, "DELETE /api/things/": Right.EDIT_PLAN}, "DELETE /api/things/ names no route"),
-        ({**FULL, "GET /api/things/public/": Right.READ}, "GET /api/things/public/ is read but does not"),
+        ({**FULL, "GET /api/things/public/": Right.READ}, "GET /api/things/public/ is read but authenticates nobody"),
         ({**FULL, "GET /api/things/": Right.PUBLIC}, "GET /api/things/ is public but authenticates"),
     ],
     ids=["missing", "authenticating route outside /api/", "stale", "unchecked right", "public but authenticated"],
@@ -91,3 +91,18 @@ def test_the_documented_rights_table_is_the_codes() -> None:
         )
         expected[right.value] = (shown, RIGHT_DESCRIPTIONS[right])
     assert documented == expected
+
+
+def test_one_route_object_under_two_paths_with_different_rights_is_refused() -> None:
+    router = APIRouter()
+    router.add_api_route("/", _scoped)
+    app = FastAPI()
+    app.include_router(router, prefix="/api/first")
+    app.include_router(router, prefix="/api/second")
+
+    with pytest.raises(RuntimeError) as caught:
+        check_route_rights(app, {"GET /api/first/": Right.READ, "GET /api/second/": Right.EDIT_PLAN})
+
+    assert str(caught.value) == (
+        "Route rights (auth/rights.py): GET /api/second/ is a route also served elsewhere with another right"
+    )

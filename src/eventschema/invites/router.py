@@ -10,12 +10,15 @@ from eventschema.invites import mail, service
 from eventschema.invites.schemas import InviteCreate, InviteCreated, InvitePage, SignupCreate, SignupDone, SignupRead
 from eventschema.members.service import Actor
 from eventschema.openapi import list_parameters, request_body
+from eventschema.openapi_paths import error_response
 from eventschema.pagination import page_params, request_origin
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, created, no_content, object_id, paginated, parse
 
 router = APIRouter(prefix="/api/organizations/{organization_id}/invites", tags=["invites"])
 signup_router = APIRouter(prefix="/api/signup", tags=["invites"])
+# No key: the token in the path is the credential, and a used, expired or unknown one is a 400.
+PUBLIC = {"security": [], "responses": {"400": error_response(400)}}
 Organization = Annotated[OrganizationContext, Depends(organization_access("organization_member"))]
 
 
@@ -56,13 +59,15 @@ async def delete_invite(organization: Organization, invite_id: str, session: Ses
     return no_content()
 
 
-@signup_router.get("/{token}/", response_model=SignupRead)
+@signup_router.get("/{token}/", response_model=SignupRead, openapi_extra=PUBLIC)
 async def retrieve_invite(token: str, session: SessionDep) -> Response:
     """The invitation a link carries (no key needed: the link's token is the credential)."""
     return JSONResponse(await service.describe(session, token))
 
 
-@signup_router.post("/{token}/", status_code=201, response_model=SignupDone, openapi_extra=request_body(SignupCreate))
+@signup_router.post(
+    "/{token}/", status_code=201, response_model=SignupDone, openapi_extra={**request_body(SignupCreate), **PUBLIC}
+)
 async def accept_invite(token: str, session: SessionDep, body: BodyDep) -> Response:
     """Set a password and join; the answer carries a new personal API key, shown once."""
     result = await service.accept(session, token, parse(SignupCreate, body))

@@ -9,6 +9,7 @@ from eventschema.dependencies import OrganizationContext, SessionDep, SettingsDe
 from eventschema.members import service
 from eventschema.members.schemas import MemberPage, MemberRead, MemberUpdate
 from eventschema.openapi import list_parameters, request_body
+from eventschema.openapi_paths import error_response
 from eventschema.pagination import page_params
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, no_content, object_id, paginated, parse
@@ -39,7 +40,8 @@ async def update_member(organization: Organization, user_uuid: str, session: Ses
     return JSONResponse(result)
 
 
-@router.delete("/{user_uuid}/", status_code=204)
+# 400: the last owner cannot leave.
+@router.delete("/{user_uuid}/", status_code=204, openapi_extra={"responses": {"400": error_response(400)}})
 async def remove_member(organization: Organization, user_uuid: str, session: SessionDep) -> Response:
     """Remove a member (or leave, with one's own uuid): their personal API keys are revoked."""
     await service.remove(session, organization.id, object_id(user_uuid), _actor(organization))

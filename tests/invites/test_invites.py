@@ -157,6 +157,23 @@ async def test_an_existing_account_must_give_its_password(client, db: Database) 
     assert sorted(o["membership_level"] for o in me["organizations"]) == [1, 15]
 
 
+async def test_an_account_without_a_password_in_another_organization_is_not_taken_over(client, db: Database) -> None:
+    team = await make_team(db)
+    outsider = _token((await _invite(client, team, "outsider@example.com")).json()["invite_link"])
+    removed = _token((await _invite(client, team, "removed@example.com")).json()["invite_link"])
+
+    refused = await client.post(f"/api/signup/{outsider}/", json={"password": PASSWORD})
+    # A removed member belongs nowhere any more: the link sets their password and lets them back in.
+    back = await client.post(f"/api/signup/{removed}/", json={"password": PASSWORD})
+
+    assert (refused.status_code, refused.json()["code"], refused.json()["attr"]) == (
+        400,
+        "password_not_set",
+        "password",
+    )
+    assert (back.status_code, back.json()["email"], back.json()["level"]) == (201, "removed@example.com", 1)
+
+
 async def test_who_may_invite_and_at_which_level(client, db: Database) -> None:
     team = await make_team(db)
 

@@ -101,6 +101,11 @@ async def is_member(session: AsyncSession, organization_id: UUID, user_id: int) 
     return (await session.execute(statement)).first() is not None
 
 
+async def has_memberships(session: AsyncSession, user_id: int) -> bool:
+    statement = select(OrganizationMembership.id).where(OrganizationMembership.user_id == user_id).limit(1)
+    return (await session.execute(statement)).first() is not None
+
+
 async def first_project(session: AsyncSession, organization_id: UUID) -> int | None:
     statement = select(Project.id).where(Project.organization_id == organization_id).order_by(Project.id).limit(1)
     return (await session.execute(statement)).scalar_one_or_none()

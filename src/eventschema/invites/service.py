@@ -162,6 +162,15 @@ async def _account(session: AsyncSession, invite: AnyRow, data: SignupCreate) ->
                 attr="password",
             )
         return user
+    if user is not None and await repository.has_memberships(session, user.id):
+        # Whoever holds the link (the inviter too, when no email is sent) would otherwise become this user in
+        # their other organizations.
+        raise errors.ValidationError(
+            "This email address already has an account without a password: have one set "
+            "(`eventschema users set-password`), then accept with it.",
+            code="password_not_set",
+            attr="password",
+        )
     try:
         check_strength(data.password)
     except ValueError as exc:

@@ -8,6 +8,8 @@ from sqlalchemy import event
 
 from eventschema.auth import service as auth_service
 from eventschema.db import Database
+from eventschema.ids import random_base62
+from eventschema.models import OrganizationMembership, Project, User
 from eventschema.projects import service as projects_service
 
 # Keys of the wire shapes, in the order PostHog serialises them.
@@ -69,6 +71,22 @@ async def make_account(
         )
         await session.commit()
         return Account(project_id=account.project.id, api_key=key.value, email=email, user_id=account.user.id)
+
+
+async def make_member(
+    database: Database, project_id: int, email: str, level: int, scopes: list[str] | None = None
+) -> Account:
+    """A user at `level` in the organization of `project_id` (their current project), with a personal API key."""
+    async with database.session(write=True) as session:
+        project = await session.get(Project, project_id)
+        assert project is not None
+        user = User(email=email, distinct_id=random_base62(32), is_email_verified=True, current_project_id=project_id)
+        session.add(user)
+        await session.flush()
+        session.add(OrganizationMembership(organization_id=project.organization_id, user_id=user.id, level=level))
+        key = await auth_service.create_key(session, email=email, scopes=scopes or ["*"], projects=None, label="test")
+        await session.commit()
+        return Account(project_id=project_id, api_key=key.value, email=email, user_id=user.id)
 
 
 async def make_key(database: Database, email: str, scopes: list[str], projects: list[int] | None = None) -> str:

@@ -1,6 +1,7 @@
 """Migrations run both ways on both back ends; 0003 drops the project foreign keys of capture's append-only
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
-moves schema versions from a counter on each project to a log of changes."""
+moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
+update times and invitations."""
 
 import asyncio
 
@@ -10,8 +11,8 @@ from eventschema.db import Database
 from eventschema.enforcement.repository import schema_version
 from eventschema.migrate import downgrade, upgrade
 from eventschema.models import EventLogEntry, utcnow
+from tests.app.helpers import old_account
 from tests.cli.helpers import database_url
-from tests.factories import make_account
 
 __all__ = ["database_url"]  # the fixture (an empty database per back end), from the CLI tests
 
@@ -60,7 +61,7 @@ async def test_0004_adds_event_uuids_unique_per_project_and_keeps_the_rows(datab
     await asyncio.to_thread(upgrade, database_url, "0003")
     database = Database(database_url)
     try:
-        account = await make_account(database)
+        account = await old_account(database)
         async with database.session(write=True) as session:
             await _add_old_event(session, account.project_id)
             await _add_old_event(session, account.project_id)
@@ -87,7 +88,7 @@ async def test_0003_drops_the_project_foreign_keys_and_keeps_the_rows(database_u
     await asyncio.to_thread(upgrade, database_url, "0002")
     database = Database(database_url)
     try:
-        account = await make_account(database)
+        account = await old_account(database)
         async with database.session(write=True) as session:
             await _add_old_event(session, account.project_id)
             await session.commit()
@@ -131,8 +132,8 @@ async def test_0005_moves_schema_versions_to_a_change_log(database_url: str) -> 
     await asyncio.to_thread(upgrade, database_url, "0004")
     database = Database(database_url)
     try:
-        first = await make_account(database)
-        second = await make_account(database, email="second@example.com", project="Second")
+        first = await old_account(database)
+        second = await old_account(database, email="second@example.com", project="Second")
         assert await _schema_state(database) == (True, [])
         await database.dispose()
 
@@ -150,5 +151,42 @@ async def test_0005_moves_schema_versions_to_a_change_log(database_url: str) -> 
         await asyncio.to_thread(downgrade, database_url, "0004")
 
         assert await _schema_state(database) == (True, [])
+    finally:
+        await database.dispose()
+
+
+async def _team_columns(database: Database) -> tuple[bool, bool, bool]:
+    """(users.password_hash, organization_memberships.updated_at, the organization_invites table) exist."""
+    async with database.engine.connect() as connection:
+
+        def read(sync_connection) -> tuple[bool, bool, bool]:
+            inspector = inspect(sync_connection)
+            users = {column["name"] for column in inspector.get_columns("users")}
+            memberships = {column["name"] for column in inspector.get_columns("organization_memberships")}
+            return "password_hash" in users, "updated_at" in memberships, inspector.has_table("organization_invites")
+
+        return await connection.run_sync(read)
+
+
+async def test_0008_adds_passwords_membership_updates_and_invites(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0006")
+    database = Database(database_url)
+    try:
+        await old_account(database)
+        assert await _team_columns(database) == (False, False, False)
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+
+        assert await _team_columns(database) == (True, True, True)
+        async with database.session(write=False) as session:
+            rows = (await session.execute(text("SELECT joined_at, updated_at FROM organization_memberships"))).all()
+        # An existing membership was last updated when it was made.
+        assert [(joined == updated) for joined, updated in rows] == [True]
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0006")
+
+        assert await _team_columns(database) == (False, False, False)
     finally:
         await database.dispose()

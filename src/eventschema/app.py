@@ -18,13 +18,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from eventschema import __version__, errors, openapi
 from eventschema.auth.cache import AuthCache
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
+from eventschema.auth.rights import public_paths
 from eventschema.background import start_background_tasks
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.capture.v1 import router as analytics_v1_router
 from eventschema.codegen.router import router as codegen_router
 from eventschema.db import Database, is_unavailable
-from eventschema.dependencies import check_route_scopes
+from eventschema.dependencies import check_route_rights, check_route_scopes
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.router import router as enforcement_router
 from eventschema.event_definitions.router import router as event_definitions_router
@@ -32,6 +33,9 @@ from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.router import router as event_schemas_router
 from eventschema.events.router import router as events_router
 from eventschema.http.etag import ConditionalGet
+from eventschema.invites.router import router as invites_router
+from eventschema.invites.router import signup_router
+from eventschema.members.router import router as members_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
@@ -47,7 +51,8 @@ logger = logging.getLogger("eventschema")
 
 OPENAPI_URL = "/api/schema/"
 DOCS_URL = "/api/schema/docs/"
-PUBLIC_PATHS = frozenset({OPENAPI_URL, DOCS_URL})
+# Served without a key (the rights table says which /api/ routes are public).
+PUBLIC_PATHS = frozenset({OPENAPI_URL}) | public_paths()
 
 
 class OptionalTrailingSlash:
@@ -175,6 +180,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in (
         projects_router,
         users_router,
+        members_router,
+        invites_router,
+        signup_router,
         codegen_router,
         event_definitions_router,
         property_groups_router,
@@ -200,6 +208,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     _install_error_handlers(app)
     openapi.install(app, DOCS_URL)
     check_route_scopes(app, PUBLIC_PATHS)
+    check_route_rights(app)
     app.add_middleware(ConditionalGet)
     app.add_middleware(OptionalTrailingSlash)
     # Capture requests skip the middleware added before this one.

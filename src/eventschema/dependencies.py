@@ -1,13 +1,16 @@
 """FastAPI dependencies shared by every router: settings, the session, the principal, the project.
 
-Each API route declares the scope object it needs through `project_access(...)` or `scoped(...)`;
-`check_route_scopes` refuses to start an app with an /api/ route that declares none.
+Each API route declares the scope object it needs through `project_access(...)`, `organization_access(...)` or
+`scoped(...)`; `check_route_scopes` refuses to start an app with an /api/ route that declares none. The same
+dependencies then check the route's right (`auth.rights.ROUTE_RIGHTS`) against the user's level in the
+organization concerned; `check_route_rights` refuses to start an app with a route that has no right.
 """
 
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -21,14 +24,17 @@ from eventschema.auth.cache import AuthCache
 from eventschema.auth.principal import Principal
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.repository import ProjectRef
+from eventschema.auth.rights import ROUTE_RIGHTS, Right, allows, route_key
 from eventschema.auth.scopes import READ_METHODS, grants, needed_scope
 from eventschema.bodies import read_body
 from eventschema.db import AnyRow, Database
+from eventschema.members import service as members_service
 from eventschema.models import utcnow
 from eventschema.projects import service as projects_service
 from eventschema.settings import Settings
 
 KEY_FIELD = "personal_api_key"
+LEVEL_TOO_LOW = "Your organization access level is insufficient for this action."
 TOUCH_KEY_STATE = "touch_key_id"
 MALFORMED_HEADER = "Authorization header must be 'Bearer <personal API key>'."
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
@@ -153,6 +159,15 @@ def _require_scope(principal: Principal, scope_object: str, method: str) -> None
         raise errors.PermissionDenied(f"API key missing required scope '{needed}'")
 
 
+def _require_right(request: Request, level: int | None) -> None:
+    """The route's right, held by a member of `level` in the organization the request concerns."""
+    rights: dict[tuple[int, str], Right] = getattr(request.app.state, "route_rights", {})
+    right = rights.get((id(request.scope.get("route")), request.method))
+    if right is None or not allows(level, right):
+        # An app without the start-up check knows no rights: refuse rather than guess.
+        raise errors.PermissionDenied(LEVEL_TOO_LOW)
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectContext:
     id: int
@@ -160,14 +175,23 @@ class ProjectContext:
     principal: Principal
 
 
+@dataclass(frozen=True, slots=True)
+class OrganizationContext:
+    id: UUID
+    level: int
+    principal: Principal
+
+
 Dependency = Callable[..., Coroutine[Any, Any, Any]]
 
 
 def scoped(scope_object: str) -> Dependency:
-    """A dependency giving the principal after checking it has `<scope_object>:read|write`."""
+    """A dependency giving the principal after checking it has `<scope_object>:read|write` (for routes about the
+    user themselves, whose right needs no membership)."""
 
     async def dependency(request: Request, principal: PrincipalDep) -> Principal:
         _require_scope(principal, scope_object, request.method)
+        _require_right(request, None)
         return principal
 
     dependency.scope_object = scope_object  # type: ignore[attr-defined]
@@ -187,7 +211,23 @@ def project_access(scope_object: str, *, reads: bool = False) -> Dependency:
         if ref is None:
             raise errors.project_not_found()
         project = projects_service.check_access(principal, row)
+        _require_right(request, row.project_level)
         return ProjectContext(id=project.id, project=project, principal=principal)
+
+    dependency.scope_object = scope_object  # type: ignore[attr-defined]
+    return dependency
+
+
+def organization_access(scope_object: str) -> Dependency:
+    """A dependency giving the URL's organization (an id or `@current`) and the user's level in it, after the
+    scope, membership and right checks."""
+
+    async def dependency(request: Request, organization_id: str, session: SessionDep) -> OrganizationContext:
+        principal, _row = await _authenticate(request, session)
+        _require_scope(principal, scope_object, request.method)
+        found = await members_service.resolve_organization(session, principal, organization_id)
+        _require_right(request, found.level)
+        return OrganizationContext(id=found.id, level=found.level, principal=principal)
 
     dependency.scope_object = scope_object  # type: ignore[attr-defined]
     return dependency
@@ -218,3 +258,35 @@ def check_route_scopes(app: FastAPI, public_paths: frozenset[str]) -> None:
             missing.append(path)
     if missing:
         raise RuntimeError(f"API routes without a declared scope: {', '.join(sorted(missing))}")
+
+
+def check_route_rights(app: FastAPI, table: dict[str, Right] = ROUTE_RIGHTS) -> None:
+    """Every /api/ route, and every route that authenticates a user, must have its right in `table`; a right
+    other than PUBLIC must be on a route that authenticates (or nobody would check it), and PUBLIC on one that
+    does not. Any such mistake, and any entry of `table` naming no route, is a start-up error. The rights are
+    kept on the app for `_require_right`, by route object (the one routing puts in the request's scope)."""
+    rights: dict[tuple[int, str], Right] = {}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        path = context.path or ""
+        authenticates = _declares_scope(route.dependant)
+        if not path.startswith("/api/") and not authenticates:
+            continue
+        for method in sorted(context.methods or ()):
+            key = route_key(method, path)
+            right = table.get(key)
+            seen.add(key)
+            if right is None:
+                problems.append(f"{key} has no right")
+            elif (right == Right.PUBLIC) == authenticates:
+                problems.append(f"{key} is {right} but {'authenticates' if authenticates else 'authenticates nobody'}")
+            elif rights.setdefault((id(route), method), right) != right:
+                problems.append(f"{key} is a route also served elsewhere with another right")
+    problems.extend(f"{key} names no route" for key in sorted(set(table) - seen))
+    if problems:
+        raise RuntimeError(f"Route rights (auth/rights.py): {'; '.join(problems)}")
+    app.state.route_rights = rights

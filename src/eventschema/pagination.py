@@ -33,17 +33,22 @@ def page_params(request: Request, settings: Settings) -> Page:
     return Page(limit=min(limit, settings.page_size_max), offset=offset)
 
 
-def request_base_url(request: Request, settings: Settings) -> str:
-    """scheme://host/path as the client used them (or as a trusted proxy says they were), read from the ASGI
-    scope rather than by building `request.url`."""
+def request_origin(request: Request, settings: Settings) -> str:
+    """scheme://host as the client used them (or as a trusted proxy says they were)."""
     scheme = request.scope.get("scheme", "http")
     host = request.headers.get("host") or request.url.netloc
     if settings.trust_proxy_headers:
         scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
         host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
+    return f"{scheme}://{host}"
+
+
+def request_base_url(request: Request, settings: Settings) -> str:
+    """scheme://host/path as the client used them (or as a trusted proxy says they were), read from the ASGI
+    scope rather than by building `request.url`."""
     raw_path = request.scope.get("raw_path")
     path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else request.url.path
-    return f"{scheme}://{host}{path}"
+    return f"{request_origin(request, settings)}{path}"
 
 
 def _url(base: str, params: dict[str, str]) -> str:

@@ -79,6 +79,23 @@ class Settings(BaseSettings):
         default=600.0, gt=0, description="How often each process deletes what is past its retention."
     )
 
+    public_url: str | None = Field(
+        default=None,
+        description="The address people reach this server at (https://schemas.example.com), for the links in "
+        "invitations; unset: the address a request came to (the command line: http://127.0.0.1:8000).",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="Mail server that sends invitations; unset: no email, the link is shown instead."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="starttls (port 587), ssl (port 465), or none (a relay on a trusted network)."
+    )
+    smtp_username: str | None = Field(default=None, description="Sign in to the mail server as this user, if set.")
+    smtp_password: str | None = Field(default=None)
+    smtp_from: str = Field(default="eventschema@localhost", description="The sender of invitations.")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+
     access_log: bool = Field(default=True, description="Log one line per HTTP request (eventschema.access).")
     log_format: Literal["text", "json"] = Field(
         default="text", description="text, or json: one JSON object per line for log shippers."

@@ -10,7 +10,7 @@ from eventschema.models import User
 from tests.app.helpers import NOT_AUTHENTICATED, missing_scope
 from tests.factories import USER_BASIC_KEYS, Account, make_account, make_key
 
-USER_KEYS = {*USER_BASIC_KEYS, "date_joined", "team", "organization"}
+USER_KEYS = {*USER_BASIC_KEYS, "date_joined", "team", "organization", "organizations"}
 
 
 async def test_me(client, account: Account) -> None:
@@ -34,6 +34,9 @@ async def test_me(client, account: Account) -> None:
     assert datetime.now(UTC) - datetime.fromisoformat(body["date_joined"]) < timedelta(minutes=5)
     assert body["team"] == {"id": account.project_id, "name": "Project"}
     assert body["organization"] == project["organization"]
+    assert body["organizations"] == [
+        {"id": project["organization"], "name": "Default organization", "membership_level": 15}
+    ]
 
 
 async def test_me_without_trailing_slash(client, account: Account) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Integer, bindparam, delete, exists, select, update
+from sqlalchemy import Integer, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.db import AnyRow, AnySelect, first_row
@@ -35,7 +35,7 @@ def _key_statement(project: str | None) -> AnySelect:
 
     With `project` ("id" for the `project_id` parameter, "current" for the owner's current project)
     the row also carries that project's columns (prefixed `project_`, null when there is no such
-    project) and whether the owner belongs to its organization, so a project-nested request costs
+    project) and the owner's membership level in its organization (null for none), so a project-nested request costs
     one round trip for all of authentication and access.
     """
     statement = (
@@ -53,13 +53,14 @@ def _key_statement(project: str | None) -> AnySelect:
     if project is None:
         return statement
     wanted = User.current_project_id if project == "current" else bindparam("project_id", type_=Integer)
-    is_member = (
-        exists()
+    level = (
+        select(OrganizationMembership.level)
         .where(
             OrganizationMembership.organization_id == Project.organization_id,
             OrganizationMembership.user_id == User.id,
         )
-        .label("project_is_member")
+        .scalar_subquery()
+        .label("project_level")
     )
     return statement.add_columns(
         Project.id.label("project_id"),
@@ -67,7 +68,7 @@ def _key_statement(project: str | None) -> AnySelect:
         Project.name.label("project_name"),
         Project.api_token.label("project_api_token"),
         Project.created_at.label("project_created_at"),
-        is_member,
+        level,
     ).outerjoin(Project, Project.id == wanted)
 
 

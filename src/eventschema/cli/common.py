@@ -5,7 +5,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
-import orjson
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer import _click as click  # the click that typer vendors, and its commands are built from
@@ -14,6 +13,7 @@ from typer.core import TyperGroup
 from eventschema import errors
 from eventschema.db import Database, DatabaseURLError
 from eventschema.migrate import upgrade
+from eventschema.rendering import dumps
 from eventschema.settings import get_settings
 
 T = TypeVar("T")
@@ -91,4 +91,4 @@ def run_in_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_UTC_Z).decode() + "\n")
+    sys.stdout.write(dumps(value).decode() + "\n")

@@ -9,6 +9,7 @@ from eventschema.cli.accounts import bootstrap, keys_app, projects_app
 from eventschema.cli.common import command_group
 from eventschema.cli.pull import pull
 from eventschema.cli.serve import migrate, serve
+from eventschema.cli.users import users_app
 
 app = command_group("eventschema: an event schema registry for product analytics.")
 app.command()(serve)
@@ -17,6 +18,7 @@ app.command()(bootstrap)
 app.command()(pull)
 app.add_typer(projects_app, name="projects")
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
 
 
 def _print_version(value: bool) -> None:

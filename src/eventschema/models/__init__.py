@@ -1,6 +1,13 @@
 """All tables, importable from one place (Alembic and repositories use this)."""
 
-from eventschema.models.accounts import Organization, OrganizationMembership, PersonalAPIKey, Project, User
+from eventschema.models.accounts import (
+    Organization,
+    OrganizationInvite,
+    OrganizationMembership,
+    PersonalAPIKey,
+    Project,
+    User,
+)
 from eventschema.models.base import Base, UTCDateTime, utcnow
 from eventschema.models.ingestion import EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
 from eventschema.models.tracking_plan import (
@@ -21,6 +28,7 @@ __all__ = [
     "EventLogEntry",
     "EventSchema",
     "Organization",
+    "OrganizationInvite",
     "OrganizationMembership",
     "OutboxEvent",
     "PersonalAPIKey",

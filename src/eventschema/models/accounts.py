@@ -47,6 +47,9 @@ class User(Base):
     current_project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     date_joined: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Argon2id (see auth.passwords); null for a user who never set one (API keys only). Deferred: loading a user
+    # does not carry it around; what checks it asks for it.
+    password_hash: Mapped[str | None] = mapped_column(String(255), deferred=True)
 
 
 class OrganizationMembership(Base):
@@ -55,10 +58,31 @@ class OrganizationMembership(Base):
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     organization_id: Mapped[UUID] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # PostHog's levels: 1 member, 8 admin, 15 owner (auth.rights).
     level: Mapped[int] = mapped_column(SmallInteger, default=1)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the level last changed.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
+
+
+class OrganizationInvite(Base):
+    """A one-time link to join an organization at a level; only the hash of its token is stored."""
+
+    __tablename__ = "organization_invites"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    organization_id: Mapped[UUID] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    target_email: Mapped[str] = mapped_column(String(254))
+    first_name: Mapped[str] = mapped_column(String(150), default="")
+    level: Mapped[int] = mapped_column(SmallInteger, default=1)
+    token_hash: Mapped[str] = mapped_column(String(100), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    emailing_attempt_made: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PersonalAPIKey(Base):

@@ -65,7 +65,7 @@ def check_access(principal: Principal, row: Any) -> Any:
         raise errors.project_not_found()
     if principal.scoped_teams is not None and row.project_id not in principal.scoped_teams:
         raise errors.PermissionDenied(f"API key does not have access to the requested project: ID {row.project_id}.")
-    if not row.project_is_member:
+    if row.project_level is None:
         raise errors.PermissionDenied("You don't have access to the project.")
     return ProjectRow(
         id=row.project_id,

@@ -1,0 +1,1 @@
+"""Invitations: one-time links that let a person set a password and join an organization at a level."""

@@ -161,14 +161,37 @@ class _Rules:
         return name
 
     def test(self, property_type: str, rules: Rules | None, var: str) -> str | None:
-        """An expression true only when `var` is accepted; None when every non-null value is."""
+        """An expression true only when `var` is accepted; None when every non-null value is.
+
+        Exact strings and numbers, the common case, are tested inline; other forms go through a generated
+        function, `r<n>(var)`, which also reads numeric and boolean strings.
+        """
         if rules is None:
             return None if property_type in ("String", "Any") else _FAST_TESTS[property_type].format(v=var)
+        inline = _INLINE.get(property_type)
+        if inline is None:
+            return f"{self.function(property_type, rules)}({var})"
+        exact, conditions = inline(self, property_type, rules, var)
+        fast = " and ".join([exact, *conditions])
+        if property_type == "String":
+            return f"({fast})"
+        return f"({fast}) or (type({var}) is str and {self.function(property_type, rules)}({var}))"
+
+    def function(self, property_type: str, rules: Rules) -> str:
+        """Generate `r<n>(v)` for a declaration and return its name."""
         name = f"r{self.count}"
         self.count += 1
         body = _BODIES[property_type](self, property_type, rules)
         self.lines += [f"def {name}(v):", *(f"    {line}" for line in body), "    return True", ""]
-        return f"{name}({var})"
+        return name
+
+    def enum_conditions(self, property_type: str, rules: Rules, key: str) -> list[str]:
+        conditions = []
+        if rules.enum is not None:
+            conditions.append(f"{key} in {self.constant(member_set(property_type, rules.enum))}")
+        if rules.not_enum is not None:
+            conditions.append(f"{key} not in {self.constant(member_set(property_type, rules.not_enum))}")
+        return conditions
 
     def enum_lines(self, property_type: str, rules: Rules, key: str) -> list[str]:
         lines = []
@@ -259,6 +282,44 @@ def _array_body(rules_: _Rules, property_type: str, rules: Rules) -> list[str]:
             lines += ["for x in v:", f"    if x is None or not ({test}): return False"]
     return lines
 
+
+def _string_inline(rules_: _Rules, property_type: str, rules: Rules, var: str) -> tuple[str, list[str]]:
+    conditions = rules_.enum_conditions(property_type, rules, var)
+    if rules.min_length is not None:
+        conditions.append(f"len({var}) >= {rules_.constant(rules.min_length)}")
+    if rules.max_length is not None:
+        conditions.append(f"len({var}) <= {rules_.constant(rules.max_length)}")
+    if rules.pattern is not None:
+        conditions.append(f"{rules_.constant(compile_pattern(rules.pattern))}({var})")
+    if rules.format is not None:
+        conditions.append(f"{rules_.constant(FORMAT_CHECKS[rules.format])}({var}) is not None")
+    return f"type({var}) is str", conditions
+
+
+def _numeric_inline(rules_: _Rules, property_type: str, rules: Rules, var: str) -> tuple[str, list[str]]:
+    conditions = [
+        f"{var} {passing} {rules_.constant(bound)}"
+        for bound, passing in (
+            (rules.minimum, ">="),
+            (rules.maximum, "<="),
+            (rules.exclusive_minimum, ">"),
+            (rules.exclusive_maximum, "<"),
+        )
+        if bound is not None
+    ]
+    exact = f"(type({var}) is int or (type({var}) is float and {var} - {var} == 0.0))"
+    return exact, conditions + rules_.enum_conditions(property_type, rules, var)
+
+
+def _boolean_inline(rules_: _Rules, property_type: str, rules: Rules, var: str) -> tuple[str, list[str]]:
+    return f"({var} is True or {var} is False)", rules_.enum_conditions(property_type, rules, var)
+
+
+_INLINE: Final[Mapping[str, Callable[[_Rules, str, Rules, str], tuple[str, list[str]]]]] = {
+    "String": _string_inline,
+    "Numeric": _numeric_inline,
+    "Boolean": _boolean_inline,
+}
 
 _BODIES: Final[Mapping[str, Callable[[_Rules, str, Rules], list[str]]]] = {
     "String": _string_body,

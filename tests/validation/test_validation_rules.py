@@ -386,3 +386,17 @@ def test_empty_rules_are_no_rules() -> None:
     assert parse_rules({}, "String", "p") is None
     assert parse_rules(None, "String", "p") is None
     assert parse_rules({"enum": ["a"]}, "String", "p") == parse_rules({"enum": ["a"]}, "String", "p")
+
+
+def test_a_plan_without_rules_compiles_to_the_code_it_always_did() -> None:
+    """Rules cost nothing where there are none: no helper functions, one inlined type test per property."""
+    from eventschema.validation.compiler import _source
+    from eventschema.validation.plan import plan_event
+
+    spec = EventSpec("e", tuple(P(t, t, True) for t in ("Numeric", "Boolean", "DateTime", "Object", "Array", "Any")))
+    plan = plan_event(spec, "posthog")
+    assert plan is not None
+    lines = _source(plan, {})
+    assert [line for line in lines if line.startswith("def ")] == ["def validate(props):"]
+    assert not any("a0(" in line or "r0(" in line for line in lines)
+    assert "    if v is None:" in lines  # the required Any: presence only

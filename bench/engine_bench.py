@@ -1,6 +1,7 @@
 """Single-core throughput of the validation engine against jsonschema-rs and fastjsonschema.
 
-Run from the project root:  PYTHONPATH=src .venv/bin/python bench/engine_bench.py [--rounds N] [--seconds S]
+Run from the project root:
+    PYTHONPATH=src .venv/bin/python bench/engine_bench.py [--rounds N] [--seconds S] [--case typed|rules]
 
 Two realistic events are validated in a single thread by every contender:
 - `order_completed`, typed properties only (20 properties: 12 declared across 3 property groups, 7 of them
@@ -437,9 +438,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=7, help="timed rounds per contender (median reported)")
     parser.add_argument("--seconds", type=float, default=0.2, help="approximate length of one timed loop")
+    parser.add_argument("--case", choices=("typed", "rules"), help="run only this event (default: both)")
     args = parser.parse_args()
 
     for case in CASES:
+        if args.case is not None and not case.title.startswith("typed" if args.case == "typed" else "validation"):
+            continue
         print(f"## {case.title}", end="\n\n")
         for mode in ("posthog", "strict"):
             runs = contenders(case, mode)

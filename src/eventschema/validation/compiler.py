@@ -254,17 +254,23 @@ def _as_sent_body(rules_: _Rules, property_type: str, rules: Rules) -> list[str]
 
 
 def _object_body(rules_: _Rules, property_type: str, rules: Rules) -> list[str]:
-    lines = ["if type(v) is not dict: return False", "get = v.get"]
+    return _object_lines(rules_, rules, "v", "x")
+
+
+def _object_lines(rules_: _Rules, rules: Rules, var: str, child: str) -> list[str]:
+    """Statements returning False unless the object `var` surely passes; nested values go through `child`."""
+    lines = [f"if type({var}) is not dict: return False", f"get = {var}.get"]
     for spec in sorted(rules.properties or (), key=lambda spec: spec.name):
-        lines.append(f"x = get({rules_.constant(spec.name)})")
-        test = rules_.test(spec.property_type, spec.rules, "x")
+        lines.append(f"{child} = get({rules_.constant(spec.name)})")
+        test = rules_.test(spec.property_type, spec.rules, child)
         if spec.is_required:
-            lines.append(f"if x is None or not ({test}): return False" if test else "if x is None: return False")
+            missing = f"{child} is None"
+            lines.append(f"if {missing} or not ({test}): return False" if test else f"if {missing}: return False")
         elif test:
-            lines.append(f"if x is not None and not ({test}): return False")
+            lines.append(f"if {child} is not None and not ({test}): return False")
     if rules_.strict and not rules.additional_properties:
         declared = frozenset(spec.name for spec in rules.properties or ())
-        lines.append(f"if not {rules_.constant(declared)}.issuperset(v): return False")
+        lines.append(f"if not {rules_.constant(declared)}.issuperset({var}): return False")
     return lines
 
 
@@ -274,13 +280,16 @@ def _array_body(rules_: _Rules, property_type: str, rules: Rules) -> list[str]:
         lines.append(f"if len(v) < {rules_.constant(rules.min_items)}: return False")
     if rules.max_items is not None:
         lines.append(f"if len(v) > {rules_.constant(rules.max_items)}: return False")
-    if rules.items is not None:
-        test = rules_.test(rules.items.property_type, rules.items.rules, "x")
-        if test is None:
-            lines.append("if None in v: return False")
-        else:
-            lines += ["for x in v:", f"    if x is None or not ({test}): return False"]
-    return lines
+    item = rules.items
+    if item is None:
+        return lines
+    if item.property_type == "Object" and item.rules is not None:
+        # Arrays of objects (line items, ...) are checked in the loop itself, without a call per element.
+        return [*lines, "for x in v:", *(f"    {line}" for line in _object_lines(rules_, item.rules, "x", "y"))]
+    test = rules_.test(item.property_type, item.rules, "x")
+    if test is None:
+        return [*lines, "if None in v: return False"]
+    return [*lines, "for x in v:", f"    if x is None or not ({test}): return False"]
 
 
 def _string_inline(rules_: _Rules, property_type: str, rules: Rules, var: str) -> tuple[str, list[str]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eventschema.validation import EventSpec, Mode, PropertySpec, compile_schemas
+from eventschema.validation import EventSpec, Mode, PropertySpec, compile_schemas, parse_rules
 from eventschema.validation.checks import CHECKS
 from tests.validation import validation_reference as ref
 
-TYPES = ("DateTime", "String", "Numeric", "Boolean", "Object")
+TYPES = ("DateTime", "String", "Numeric", "Boolean", "Object", "Any", "Array")
 NAMES = ("a", "b", "c", "amount", "ts", "has space", "$lib", "x'); import os #", "")
 EXTRA_KEYS = ("$current_url", "$browser", "zzz", "other", "$")
 MODES: tuple[Mode, ...] = ("posthog", "strict")
@@ -77,19 +77,148 @@ values = st.recursive(
 )
 
 
+# --- validation rules: every key on every type it applies to, nested objects and arrays up to 2 levels down ----
+
+NESTED_NAMES = ("a", "b", "c", "$x")
+MEMBER_STRINGS = ("a", "ab", "5", "0.5", "true", "2024-01-01", '{"a":1}')
+members = st.sampled_from(MEMBER_STRINGS) | st.integers(-1, 1) | st.sampled_from((0.5, 1.0, True, False))
+member_lists = st.lists(members, min_size=1, max_size=4, unique_by=lambda m: (type(m).__name__, m))
+bounds = st.integers(-2, 2) | st.sampled_from((0.5, -1.5))
+PATTERNS = ("^a", "b$", "^[a-z]+$", "[0-9]", "^$", ".", "^(a|b)*$", "é")
+FORMATS = ("email", "uri", "uuid", "date", "date-time")
+ENUM_RULES = {"enum": member_lists, "not": st.builds(lambda m: {"enum": m}, member_lists)}
+RULES_BY_TYPE = {
+    "String": {
+        **ENUM_RULES,
+        "pattern": st.sampled_from(PATTERNS),
+        "minLength": st.integers(0, 3),
+        "maxLength": st.integers(0, 4),
+        "format": st.sampled_from(FORMATS),
+    },
+    "Numeric": {
+        **ENUM_RULES,
+        "minimum": bounds,
+        "maximum": bounds,
+        "exclusiveMinimum": bounds,
+        "exclusiveMaximum": bounds,
+    },
+    "Boolean": ENUM_RULES,
+    "DateTime": ENUM_RULES,
+    "Any": ENUM_RULES,
+}
+
+
 @st.composite
-def event_specs(draw: st.DrawFn) -> EventSpec:
+def rules_for(draw: st.DrawFn, property_type: str, depth: int) -> dict[str, object] | None:
+    """Stored rules for a declaration of `property_type` at `depth`, often none."""
+    if draw(st.integers(0, 3)) == 0:
+        return None
+    if property_type == "Object":
+        if depth >= 2:
+            return None
+        names = draw(st.lists(st.sampled_from(NESTED_NAMES), unique=True, max_size=3))
+        rules: dict[str, object] = {"properties": [draw(nested_declarations(name, depth + 1)) for name in names]}
+        if draw(st.booleans()):
+            rules["additionalProperties"] = draw(st.booleans())
+        return rules
+    if property_type == "Array":
+        rules = {}
+        if depth < 2 and draw(st.booleans()):
+            item_type = draw(st.sampled_from(TYPES))
+            rules["items"] = {
+                "property_type": item_type,
+                "description": "",
+                "validation_rules": draw(rules_for(item_type, depth + 1)),
+            }
+        for key in ("minItems", "maxItems"):
+            if draw(st.booleans()):
+                rules[key] = draw(st.integers(0, 3))
+        return rules
+    options = RULES_BY_TYPE[property_type]
+    keys = draw(st.lists(st.sampled_from(sorted(options)), unique=True, min_size=1, max_size=3))
+    return {key: draw(options[key]) for key in keys}
+
+
+@st.composite
+def nested_declarations(draw: st.DrawFn, name: str, depth: int) -> dict[str, object]:
+    property_type = draw(st.sampled_from(TYPES))
+    return {
+        "name": name,
+        "property_type": property_type,
+        "is_required": draw(st.booleans()),
+        "is_optional_in_types": False,
+        "description": "",
+        "validation_rules": draw(rules_for(property_type, depth)),
+    }
+
+
+@st.composite
+def event_specs(draw: st.DrawFn, with_rules: bool = False) -> EventSpec:
     """An event linked to 0-3 groups; names are unique within a group but may repeat across groups."""
     properties: list[PropertySpec] = []
     for _ in range(draw(st.integers(0, 3) | st.integers(1, 3))):
         for name in draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=5)):
-            properties.append(PropertySpec(name, draw(st.sampled_from(TYPES)), draw(st.booleans())))
+            property_type = draw(st.sampled_from(TYPES))
+            stored = draw(rules_for(property_type, 0)) if with_rules else None
+            rules = parse_rules(stored, property_type, name)
+            properties.append(PropertySpec(name, property_type, draw(st.booleans()), rules))
     return EventSpec(draw(st.sampled_from(("signup", "purchase", "page"))), tuple(properties), draw(st.booleans()))
 
 
 schemas = st.lists(event_specs(), min_size=1, max_size=3, unique_by=lambda event: event.name)
 event_keys = st.sampled_from(NAMES) | st.sampled_from(NAMES + EXTRA_KEYS) | st.text(max_size=4)
 events = st.none() | st.dictionaries(event_keys, values, max_size=10)
+
+# Values that reach the rules: enum members and near-bound numbers, strings that fit the formats, objects keyed
+# by the nested names and short arrays.
+FORMAT_STRINGS = (
+    "ada@example.com",
+    "a..b@x",
+    "https://e.com/a?b",
+    "e.com",
+    "018f3a6c-1c2b-7d3e-9f00-5b1c2d3e4f50",
+    "2024-02-29",
+    "2023-02-29",
+    "2024-05-01T12:34:56Z",
+    "2024-05-01T12:34:56",
+)
+rule_scalars = st.one_of(
+    members,
+    members,
+    bounds,
+    st.integers(-4, 4).map(str),
+    st.sampled_from(FORMAT_STRINGS),
+    st.sampled_from((" 2 ", "-1.5", "0.0", "1e0", "abc", "ba", "é")),
+    scalars,
+)
+rule_values = st.recursive(
+    rule_scalars,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.sampled_from((*NESTED_NAMES, "z")), children, max_size=4)
+    ),
+    max_leaves=8,
+)
+rule_schemas = st.lists(event_specs(with_rules=True), min_size=1, max_size=3, unique_by=lambda event: event.name)
+
+
+def rule_events(event: EventSpec) -> st.SearchStrategy[dict[str, object] | None]:
+    """Events that mostly set the declared names (so rules are reached), plus a few other keys."""
+    declared = sorted({prop.name for prop in event.properties})
+    present = st.fixed_dictionaries({}, optional=dict.fromkeys(declared, rule_values))
+    others = st.dictionaries(st.sampled_from(NAMES + EXTRA_KEYS), rule_values, max_size=2)
+    return st.none() | st.builds(lambda mine, extra: {**extra, **mine}, present, others)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs=rule_schemas, mode=st.sampled_from(MODES), data=st.data())
+def test_compiled_rules_agree_with_reference(specs: list[EventSpec], mode: Mode, data: st.DataObject) -> None:
+    """Rules of every kind on every type, nested objects and arrays, several declarations of one name."""
+    compiled = compile_schemas(specs, mode)
+    for _ in range(data.draw(st.integers(1, 4))):
+        event = data.draw(st.sampled_from(specs))
+        properties = data.draw(rule_events(event))
+        got = [violation.to_dict() for violation in compiled.validate(event.name, properties)]
+        assert got == ref.reference_validate(specs, mode, event.name, properties)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,3 +259,29 @@ def test_datetime_strings_agree_with_reference(text: str) -> None:
 @given(text=numeric_strings | st.text(max_size=8))
 def test_numeric_strings_agree_with_reference(text: str) -> None:
     assert CHECKS["Numeric"](text) is ref.is_numeric(text)
+
+
+@st.composite
+def one_declaration_and_value(draw: st.DrawFn) -> tuple[PropertySpec, object]:
+    """One declaration with rules, and a value often taken from its own enum members and bounds (sent as
+    numbers, numeric strings and just beside the bound), so that every rule is hit from both sides."""
+    property_type = draw(st.sampled_from(TYPES))
+    stored = draw(rules_for(property_type, 0).filter(lambda rules: rules is not None))
+    assert stored is not None
+    candidates: list[object] = [*stored.get("enum", []), *stored.get("not", {}).get("enum", [])]  # type: ignore[attr-defined]
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        if key in stored:
+            bound = stored[key]
+            candidates += [bound, bound + 0.5, bound - 0.5, str(bound), f" {bound} "]  # type: ignore[operator]
+    value = draw(st.sampled_from(candidates) if candidates and draw(st.booleans()) else rule_values)
+    spec = PropertySpec("p", property_type, draw(st.booleans()), parse_rules(stored, property_type, "p"))
+    return spec, value
+
+
+@settings(max_examples=3000, deadline=None)
+@given(case=one_declaration_and_value(), mode=st.sampled_from(MODES))
+def test_each_rule_agrees_with_reference_from_both_sides(case: tuple[PropertySpec, object], mode: Mode) -> None:
+    spec, value = case
+    specs = [EventSpec("e", (spec,))]
+    got = [violation.to_dict() for violation in compile_schemas(specs, mode).validate("e", {"p": value})]
+    assert got == ref.reference_validate(specs, mode, "e", {"p": value})

@@ -9,7 +9,7 @@ from types import MappingProxyType
 
 import pytest
 
-from eventschema.validation import EventSpec, Mode, PropertySpec, Violation, compile_schemas
+from eventschema.validation import EventSpec, Mode, PropertySpec, Violation, compile_schemas, parse_rules
 
 P = PropertySpec
 MODES: tuple[Mode, ...] = ("posthog", "strict")
@@ -217,3 +217,186 @@ def test_compile_errors() -> None:
         compile_schemas([EventSpec("e", ()), EventSpec("e", ())], "posthog")
     with pytest.raises(ValueError, match="unknown validation mode"):
         compile_schemas([], "lenient")  # type: ignore[arg-type]
+
+
+# --- validation_rules -------------------------------------------------------------------------------------------
+
+
+def R(name: str, property_type: str, required: bool, rules: dict[str, object] | None) -> PropertySpec:
+    return PropertySpec(name, property_type, required, parse_rules(rules, property_type, name))
+
+
+def nested(name: str, property_type: str, required: bool = False, rules: object = None) -> dict[str, object]:
+    return {
+        "name": name,
+        "property_type": property_type,
+        "is_required": required,
+        "is_optional_in_types": False,
+        "description": "",
+        "validation_rules": rules,
+    }
+
+
+def rule_violation(name: str, reason: str, types: list[str], value: str | None) -> dict[str, object]:
+    return {"property": name, "reason": reason, "expected_types": types, "actual_value": value}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_value_passes_when_any_declaration_accepts_it(mode: Mode) -> None:
+    specs = (R("plan", "String", True, {"enum": ["free"]}), R("plan", "String", False, {"enum": ["pro"]}))
+    assert check(mode, {"plan": "free"}, *specs) == []
+    assert check(mode, {"plan": "pro"}, *specs) == []
+    # The first declaration by type, then canonical rules, is the one reported.
+    assert check(mode, {"plan": "team"}, *specs) == [rule_violation("plan", "not_in_enum", ["String"], "team")]
+    assert check(mode, {"plan": "team"}, *reversed(specs)) == check(mode, {"plan": "team"}, *specs)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_rules_with_several_types_report_the_first_type_that_fits(mode: Mode) -> None:
+    specs = (R("n", "Numeric", True, {"maximum": 5}), R("n", "Boolean", False, {"enum": [True]}))
+    assert check(mode, {"n": "true"}, *specs) == []
+    assert check(mode, {"n": "4"}, *specs) == []
+    assert check(mode, {"n": 7}, *specs) == [rule_violation("n", "out_of_range", ["Boolean", "Numeric"], "7")]
+    assert check(mode, {"n": False}, *specs) == [rule_violation("n", "not_in_enum", ["Boolean", "Numeric"], "false")]
+    assert check(mode, {"n": "x"}, *specs) == [rule_violation("n", "type_mismatch", ["Boolean", "Numeric"], "x")]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_declaration_without_rules_accepts_what_its_type_accepts(mode: Mode) -> None:
+    assert check(mode, {"n": 70}, R("n", "Numeric", True, {"maximum": 5}), P("n", "Numeric", False)) == []
+    assert check(mode, {"s": 1}, R("s", "String", True, {"enum": ["a"]}), P("s", "String", False)) == []
+    assert check(mode, {"s": [1]}, R("s", "Numeric", True, {"minimum": 0}), P("s", "Any", False)) == []
+    assert check(mode, {}, R("s", "String", True, {"enum": ["a"]}), P("s", "String", False)) == [
+        missing("s", ["String"])
+    ]
+
+
+def test_any_only_has_to_be_present_when_required() -> None:
+    for value in (0, "", False, [], {}):
+        assert check("strict", {"a": value}, P("a", "Any", True)) == []
+    assert check("strict", {"a": None}, P("a", "Any", True)) == [missing("a", ["Any"])]
+    assert check("posthog", {}, P("a", "Any", False)) == []
+
+
+def test_additional_properties_false_flags_nested_keys_in_strict_mode_only() -> None:
+    spec = R("o", "Object", True, {"properties": [nested("a", "String")], "additionalProperties": False})
+    event = {"o": {"a": "x", "$lib": "web", "b": [1]}}
+    assert check("posthog", event, spec) == []
+    assert check("strict", event, spec) == [
+        rule_violation("o.$lib", "unexpected_property", [], "web"),
+        rule_violation("o.b", "unexpected_property", [], "[1]"),
+    ]
+    open_spec = R("o", "Object", True, {"properties": [nested("a", "String")]})
+    assert check("strict", event, open_spec) == []
+
+
+def test_nested_violations_name_their_path_and_own_type() -> None:
+    line = {"properties": [nested("sku", "String", True, {"minLength": 3})]}
+    spec = R(
+        "cart",
+        "Object",
+        True,
+        {
+            "properties": [
+                nested("items", "Array", True, {"items": {"property_type": "Object", "validation_rules": line}})
+            ]
+        },
+    )
+    event = {"cart": {"items": [{"sku": "abc"}, {"sku": "abc"}, {"sku": "ab"}, {}, "x"]}}
+    assert check("posthog", event, spec) == [
+        rule_violation("cart.items[2].sku", "too_short", ["String"], "ab"),
+        rule_violation("cart.items[3].sku", "missing_required", ["String"], None),
+        rule_violation("cart.items[4]", "type_mismatch", ["Object"], "x"),
+    ]
+
+
+def test_violations_with_rules_keep_property_name_order() -> None:
+    specs = (R("b", "Numeric", True, {"minimum": 1}), P("a", "Boolean", True), R("c", "Object", True, None))
+    got = check("strict", {"b": 0, "a": "no", "c": 1, "z": 1}, *specs, flag=True)
+    assert [(v["property"], v["reason"]) for v in got] == [
+        ("a", "type_mismatch"),
+        ("b", "out_of_range"),
+        ("c", "type_mismatch"),
+        ("z", "unexpected_property"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["k0", "c0", "r0", "v", "x", "get", "a'b", 'a"b', "x\ny", "'); raise SystemExit #", "", "a.b", "[0]"]
+)
+def test_nested_names_and_rule_values_are_data_never_code(name: str) -> None:
+    rules = {
+        "properties": [nested(name, "String", True, {"enum": [name, "'); raise SystemExit #"], "pattern": "^"})],
+        "additionalProperties": False,
+    }
+    spec = R(name, "Object", True, rules)
+    for mode in MODES:
+        assert check(mode, {name: {name: name}}, spec) == []
+        assert check(mode, {name: {name: "other"}}, spec) == [
+            rule_violation(f"{name}.{name}", "not_in_enum", ["String"], "other")
+        ]
+
+
+def test_rule_values_of_every_kind_reach_the_fast_path_intact() -> None:
+    """Constants are passed as data: big integers, negative zero and floats keep their exact values."""
+    big = 10**30
+    specs = (R("n", "Numeric", True, {"minimum": big, "enum": [big, 1e31]}),)
+    assert check("posthog", {"n": big}, *specs) == []
+    assert check("posthog", {"n": big + 1}, *specs) == [rule_violation("n", "not_in_enum", ["Numeric"], str(big + 1))]
+    assert [v["reason"] for v in check("posthog", {"n": big - 1}, *specs)] == ["not_in_enum", "out_of_range"]
+
+
+@pytest.mark.parametrize(
+    ("property_type", "rules", "message"),
+    [
+        ("Boolean", {"minLength": 1}, "'minLength' does not apply to Boolean"),
+        ("String", {"minimum": 1}, "'minimum' does not apply to String"),
+        ("String", {"colour": "red"}, "'colour' does not apply"),
+        ("String", {"pattern": "(unclosed"}, "invalid pattern"),
+        ("String", {"pattern": "(a)\\1"}, "invalid pattern"),  # backreferences cannot run in linear time
+        ("String", {"format": "phone"}, "unknown format"),
+        ("Numeric", {"minimum": "1"}, "finite number"),
+        ("Numeric", {"maximum": True}, "finite number"),
+        ("String", {"minLength": -1}, "integer >= 0"),
+        ("String", {"enum": "a"}, "list of strings"),
+        ("String", {"enum": [None]}, "list of strings"),
+        ("String", {"not": {"enum": ["a"], "pattern": "b"}}, "only an enum"),
+        ("Object", {"properties": [{"name": "a", "property_type": "Text"}]}, "unknown type 'Text'"),
+        ("Object", {"properties": [nested("a", "String"), nested("a", "String")]}, "unique"),
+        ("Object", {"additionalProperties": "no"}, "must be a boolean"),
+        ("Array", {"items": {"property_type": "Array"}, "minItems": 1.5}, "integer >= 0"),
+    ],
+)
+def test_rules_the_engine_cannot_read_are_compile_errors(property_type: str, rules: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_rules(rules, property_type, "p")
+
+
+def test_nesting_deeper_than_five_levels_is_refused() -> None:
+    rules: dict[str, object] | None = None
+    for _ in range(5):
+        rules = {"items": {"property_type": "Array", "validation_rules": rules}}
+    spec = R("a", "Array", True, rules)  # five levels below the property: accepted
+    assert check("strict", {"a": [[[[[[]]]]]]}, spec) == []
+    with pytest.raises(ValueError, match="nested deeper than 5 levels"):
+        parse_rules({"items": {"property_type": "Array", "validation_rules": rules}}, "Array", "a")
+
+
+def test_empty_rules_are_no_rules() -> None:
+    assert parse_rules({}, "String", "p") is None
+    assert parse_rules(None, "String", "p") is None
+    assert parse_rules({"enum": ["a"]}, "String", "p") == parse_rules({"enum": ["a"]}, "String", "p")
+
+
+def test_a_plan_without_rules_compiles_to_the_code_it_always_did() -> None:
+    """Rules cost nothing where there are none: no helper functions, one inlined type test per property."""
+    from eventschema.validation.compiler import _source
+    from eventschema.validation.plan import plan_event
+
+    spec = EventSpec("e", tuple(P(t, t, True) for t in ("Numeric", "Boolean", "DateTime", "Object", "Array", "Any")))
+    plan = plan_event(spec, "posthog")
+    assert plan is not None
+    lines = _source(plan, {})
+    assert [line for line in lines if line.startswith("def ")] == ["def validate(props):"]
+    assert not any("a0(" in line or "r0(" in line for line in lines)
+    assert "    if v is None:" in lines  # the required Any: presence only

@@ -13,7 +13,9 @@ import math
 import re
 from collections.abc import Mapping
 
-from eventschema.validation import EventSpec
+import re2
+
+from eventschema.validation import EventSpec, Rules
 
 DIGITS = "0123456789"
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -165,6 +167,8 @@ CHECKS = {
     "Boolean": is_boolean,
     "DateTime": is_datetime,
     "Object": is_object,
+    "Any": lambda value: value is not None,
+    "Array": lambda value: isinstance(value, list),
 }
 
 
@@ -192,6 +196,183 @@ def violation(name: str, reason: str, types: list[str], value: str | None) -> di
     return {"property": name, "reason": reason, "expected_types": types, "actual_value": value}
 
 
+# --- validation rules -------------------------------------------------------------------------------------------
+
+ATEXT = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
+LABEL_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+URI_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=")
+HEX = set("0123456789abcdefABCDEF")
+
+
+def is_email(text: str) -> bool:
+    if len(text) > 254 or text.count("@") != 1:
+        return False
+    local, domain = text.split("@")
+    if not 1 <= len(local) <= 64:
+        return False
+    if any(part == "" or not set(part) <= ATEXT for part in local.split(".")):
+        return False
+    for label in domain.split("."):
+        if not 1 <= len(label) <= 63 or not set(label) <= LABEL_CHARS or label[0] == "-" or label[-1] == "-":
+            return False
+    return True
+
+
+def is_uri(text: str) -> bool:
+    scheme, colon, rest = text.partition(":")
+    if not colon or not scheme or not (scheme[0].isascii() and scheme[0].isalpha()):
+        return False
+    if not all(c.isascii() and (c.isalnum() or c in "+-.") for c in scheme):
+        return False
+    i = 0
+    while i < len(rest):
+        if rest[i] == "%":
+            if len(rest[i + 1 : i + 3]) != 2 or not set(rest[i + 1 : i + 3]) <= HEX:
+                return False
+            i += 3
+        elif rest[i] in URI_CHARS:
+            i += 1
+        else:
+            return False
+    return True
+
+
+def is_uuid(text: str) -> bool:
+    parts = text.split("-")
+    return [len(p) for p in parts] == [8, 4, 4, 4, 12] and all(set(p) <= HEX for p in parts)
+
+
+def is_date(text: str) -> bool:
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return False
+    year, month, day = text[:4], text[5:7], text[8:]
+    if not (all_digits(year, 4) and all_digits(month, 2) and all_digits(day, 2)):
+        return False
+    return valid_date(int(year), int(month), int(day))
+
+
+def is_date_time(text: str) -> bool:
+    if len(text) < 11 or text[10] not in "Tt" or not is_date(text[:10]):
+        return False
+    clock = text[11:]
+    if len(clock) < 8 or clock[2] != ":" or clock[5] != ":":
+        return False
+    hh, mm, ss = clock[:2], clock[3:5], clock[6:8]
+    if not (all_digits(hh, 2) and all_digits(mm, 2) and all_digits(ss, 2)):
+        return False
+    if not valid_time(int(hh), int(mm), int(ss)):
+        return False
+    rest = clock[8:]
+    if rest.startswith("."):
+        digits = 0
+        while digits + 1 < len(rest) and rest[digits + 1] in DIGITS:
+            digits += 1
+        if not 1 <= digits <= 9:
+            return False
+        rest = rest[digits + 1 :]
+    if rest in ("Z", "z"):
+        return True
+    return len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and offset_ok(rest[1:3], rest[4:])
+
+
+FORMATS = {"email": is_email, "uri": is_uri, "uuid": is_uuid, "date": is_date, "date-time": is_date_time}
+
+
+def coerced(property_type: str, value: object) -> object:
+    """The value rules are checked on, for a value that passed its type."""
+    if property_type == "String":
+        return value if isinstance(value, str) else stringify(value)
+    if property_type == "Numeric" and isinstance(value, str):
+        return float(value.strip())
+    if property_type == "Boolean" and isinstance(value, str):
+        return value == "true"
+    return value
+
+
+def json_equal(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
+def member_matches(property_type: str, member: object, value: object) -> bool:
+    """Whether an enum member equals a coerced value of `property_type`."""
+    if property_type == "String":
+        return coerced("String", member) == value
+    if property_type == "Numeric":
+        if isinstance(member, bool) or (isinstance(member, str) and not is_numeric(member)):
+            return False
+        return coerced("Numeric", member) == value
+    if property_type == "Boolean":
+        return is_boolean(member) and coerced("Boolean", member) is value
+    return json_equal(member, value)
+
+
+def check_declaration(
+    property_type: str, rules: Rules | None, value: object, path: str, types: list[str], strict: bool
+) -> list[dict[str, object]]:
+    """Every violation of a non-null value against one declaration, nested levels included."""
+    if not CHECKS[property_type](value):
+        return [violation(path, "type_mismatch", types, stringify(value))]
+    if rules is None:
+        return []
+    found = []
+    c = coerced(property_type, value)
+    bad = lambda reason: found.append(violation(path, reason, types, stringify(value)))  # noqa: E731
+    if rules.enum is not None and not any(member_matches(property_type, m, c) for m in rules.enum):
+        bad("not_in_enum")
+    if rules.not_enum is not None and any(member_matches(property_type, m, c) for m in rules.not_enum):
+        bad("in_excluded_enum")
+    bounds_fail = (
+        (rules.minimum is not None and c < rules.minimum)
+        or (rules.maximum is not None and c > rules.maximum)
+        or (rules.exclusive_minimum is not None and c <= rules.exclusive_minimum)
+        or (rules.exclusive_maximum is not None and c >= rules.exclusive_maximum)
+    )
+    if bounds_fail:
+        bad("out_of_range")
+    if rules.pattern is not None and re2.search(rules.pattern, c) is None:
+        bad("pattern_mismatch")
+    if rules.min_length is not None and len(c) < rules.min_length:
+        bad("too_short")
+    if rules.max_length is not None and len(c) > rules.max_length:
+        bad("too_long")
+    if rules.format is not None and not FORMATS[rules.format](c):
+        bad("invalid_format")
+    if rules.min_items is not None and len(c) < rules.min_items:
+        bad("too_few_items")
+    if rules.max_items is not None and len(c) > rules.max_items:
+        bad("too_many_items")
+    if rules.properties is not None:
+        obj = value if isinstance(value, dict) else {}
+        for spec in sorted(rules.properties, key=lambda spec: spec.name):
+            child = obj.get(spec.name)
+            child_path = path + "." + spec.name
+            if child is None:
+                if spec.is_required:
+                    found.append(violation(child_path, "missing_required", [spec.property_type], None))
+            else:
+                found += check_declaration(
+                    spec.property_type, spec.rules, child, child_path, [spec.property_type], strict
+                )
+        if strict and not rules.additional_properties:
+            names = [spec.name for spec in rules.properties]
+            for key in obj:
+                if key not in names:
+                    found.append(violation(path + "." + key, "unexpected_property", [], stringify(obj[key])))
+    if rules.items is not None and isinstance(value, list):
+        item_type = rules.items.property_type
+        for i, element in enumerate(value):
+            item_path = path + "[" + str(i) + "]"
+            if element is None:
+                found.append(violation(item_path, "type_mismatch", [item_type], None))
+            else:
+                found += check_declaration(item_type, rules.items.rules, element, item_path, [item_type], strict)
+    return found
+
+
 def reference_validate(
     events: list[EventSpec], mode: str, event_name: str, properties: Mapping[str, object] | None
 ) -> list[dict[str, object]]:
@@ -203,21 +384,29 @@ def reference_validate(
     if properties is None:
         properties = {}
 
-    declarations: dict[str, list[tuple[str, bool]]] = {}
+    declarations: dict[str, list[tuple[str, bool, Rules | None]]] = {}
     for prop in event.properties:
-        declarations.setdefault(prop.name, []).append((prop.property_type, prop.is_required))
+        declarations.setdefault(prop.name, []).append((prop.property_type, prop.is_required, prop.rules))
 
+    strict = mode == "strict"
     found = []
     for name in sorted(declarations):
-        types = sorted({property_type for property_type, _ in declarations[name]})
-        required = any(is_required for _, is_required in declarations[name])
+        types = sorted({property_type for property_type, _, _ in declarations[name]})
+        required = any(is_required for _, is_required, _ in declarations[name])
         value = properties.get(name)
         if value is None:
             if required:
                 found.append(violation(name, "missing_required", types, None))
             continue
-        if not any(CHECKS[t](value) for t in types):
-            found.append(violation(name, "type_mismatch", types, stringify(value)))
+        # Each distinct declaration, by type then rules; the first whose type fits is reported.
+        distinct = sorted(
+            {(t, r) for t, _, r in declarations[name]}, key=lambda d: (d[0], "" if d[1] is None else d[1].canonical)
+        )
+        results = [check_declaration(t, r, value, name, types, strict) for t, r in distinct]
+        if any(result == [] for result in results):
+            continue
+        fitting = [result for (t, _), result in zip(distinct, results, strict=True) if CHECKS[t](value)]
+        found += fitting[0] if fitting else [violation(name, "type_mismatch", types, stringify(value))]
 
     if mode == "strict" and event.flag_unexpected:
         for key, value in properties.items():

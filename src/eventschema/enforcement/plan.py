@@ -10,7 +10,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, cast
 
-from eventschema.validation import CompiledSchemas, EventSpec, Mode, PropertySpec, Violation, compile_schemas
+from eventschema.validation import (
+    CompiledSchemas,
+    EventSpec,
+    Mode,
+    PropertySpec,
+    Violation,
+    compile_schemas,
+    parse_rules,
+)
 
 Action = Literal["forward", "mark", "quarantine"]
 FORWARD: Final = "forward"
@@ -50,7 +58,8 @@ def build_plan(version: int, mode: str, definitions: Iterable[Any], properties: 
     """Compile rows as `repository.definitions` and `repository.linked_properties` return them."""
     declared: defaultdict[str, list[PropertySpec]] = defaultdict(list)
     for row in properties:
-        declared[row.event].append(PropertySpec(row.name, row.property_type, row.is_required))
+        rules = parse_rules(row.validation_rules, row.property_type, f"event {row.event!r}: property {row.name!r}")
+        declared[row.event].append(PropertySpec(row.name, row.property_type, row.is_required, rules))
     specs = []
     enforcement: dict[str, str] = {}
     for row in definitions:

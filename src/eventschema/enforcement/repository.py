@@ -42,7 +42,13 @@ _DEFINITIONS = select(EventDefinition.name, EventDefinition.enforcement_mode, Ev
     EventDefinition.project_id == bindparam("project_id")
 )
 _PROPERTIES = (
-    select(EventDefinition.name.label("event"), Property.name, Property.property_type, Property.is_required)
+    select(
+        EventDefinition.name.label("event"),
+        Property.name,
+        Property.property_type,
+        Property.is_required,
+        Property.validation_rules,
+    )
     .select_from(EventSchema)
     .join(EventDefinition, EventDefinition.id == EventSchema.event_definition_id)
     .join(Property, Property.property_group_id == EventSchema.property_group_id)
@@ -86,7 +92,8 @@ async def definitions(session: AsyncSession, project_id: int) -> Sequence[AnyRow
 
 
 async def linked_properties(session: AsyncSession, project_id: int) -> Sequence[AnyRow]:
-    """(event, name, property_type, is_required) for every property of every group linked to an event."""
+    """(event, name, property_type, is_required, validation_rules) for every property of every group linked to
+    an event."""
     return await rows(session, _PROPERTIES, project_id=project_id)
 
 

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from eventschema.fields import RequestModel
+from eventschema.validation import Reason
 
 MAX_BATCH = 10_000
 
@@ -28,7 +29,7 @@ class BatchToValidate(RequestModel):
 
 class ViolationRead(BaseModel):
     property: str
-    reason: Literal["missing_required", "type_mismatch", "unexpected_property"]
+    reason: Reason
     expected_types: list[str]
     actual_value: str | None
 

@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 
 from eventschema.enforcement.schemas import ViolationRead
 from eventschema.fields import NoNullCharacters, RequestModel
+from eventschema.validation import Reason as SchemaReason
 
 # The schema checks' reasons; `invalid_event`: the event could not be stored as sent (NUL characters, nested too
 # deeply); `upstream_rejected`: the upstream PostHog refused the event (4xx) when it was forwarded.
-Reason = Literal["missing_required", "type_mismatch", "unexpected_property", "invalid_event", "upstream_rejected"]
+Reason = Literal[SchemaReason, "invalid_event", "upstream_rejected"]
 
 
 class QuarantineViolationRead(ViolationRead):

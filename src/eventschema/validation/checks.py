@@ -1,6 +1,6 @@
 """The complete, authoritative check for each property type, and how offending values are rendered.
 
-These functions decide every case; the generated fast path (see `codegen`) only short-cuts the common exact
+These functions decide every case; the generated fast path (see `compiler`) only short-cuts the common exact
 types and falls back to them, so the two can never disagree. Values are what a JSON decoder produces (dict,
 list, str, int, float, bool, None); subclasses are accepted like their base type, bool excepted where the
 rules exclude it.
@@ -73,12 +73,24 @@ def is_object(value: object) -> bool:
     return isinstance(value, dict | list)
 
 
+def is_any(value: object) -> bool:
+    """Any value but null; null never reaches a check at the top level, where it means "missing"."""
+    return value is not None
+
+
+def is_array(value: object) -> bool:
+    """A JSON array."""
+    return isinstance(value, list)
+
+
 CHECKS: Final[Mapping[str, Check]] = {
     "String": is_string,
     "Numeric": is_numeric,
     "Boolean": is_boolean,
     "DateTime": is_datetime,
     "Object": is_object,
+    "Any": is_any,
+    "Array": is_array,
 }
 
 

@@ -28,23 +28,23 @@ _DAY_1_31: Final = "(?:0[1-9]|[12][0-9]|3[01])"
 _YEAR: Final = "(?!0000)[0-9]{4}"
 # A leap year is divisible by 4 and not by 100, unless by 400; "0000" is excluded by _YEAR's look-ahead.
 _LEAP_YEAR: Final = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
-_HOUR: Final = "(?:[01][0-9]|2[0-3])"
-_MIN_SEC: Final = "[0-5][0-9]"
+HOUR: Final = "(?:[01][0-9]|2[0-3])"
+MIN_SEC: Final = "[0-5][0-9]"
 
 
-def _numeric_date(sep: str) -> str:
+def numeric_date(sep: str) -> str:
     """A calendar-valid year, month and day, separated by `sep` (empty for the compact form)."""
     month_day = f"(?:(?:0[13578]|1[02]){sep}{_DAY_1_31}|(?:0[469]|11){sep}{_DAY_1_30}|02{sep}{_DAY_1_28})"
     return f"(?:{_YEAR}{sep}{month_day}|(?!0000){_LEAP_YEAR}{sep}02{sep}29)"
 
 
-_ISO_TIME: Final = f"{_HOUR}:{_MIN_SEC}(?::{_MIN_SEC}(?:\\.[0-9]{{1,9}})?)?"
-_ISO_OFFSET: Final = f"(?:[Zz]|[+-]{_HOUR}(?::?{_MIN_SEC})?)"
-ISO_DATETIME: Final = re.compile(f"{_numeric_date('-')}(?:[Tt ]{_ISO_TIME}{_ISO_OFFSET}?)?")
+_ISO_TIME: Final = f"{HOUR}:{MIN_SEC}(?::{MIN_SEC}(?:\\.[0-9]{{1,9}})?)?"
+_ISO_OFFSET: Final = f"(?:[Zz]|[+-]{HOUR}(?::?{MIN_SEC})?)"
+ISO_DATETIME: Final = re.compile(f"{numeric_date('-')}(?:[Tt ]{_ISO_TIME}{_ISO_OFFSET}?)?")
 """ISO 8601 / RFC 3339 as written by SDKs; the engine's fast path tries it before anything else."""
 
 COMPACT_OR_UNIX: Final = re.compile(
-    f"{_numeric_date('')}(?:{_HOUR}{_MIN_SEC}{_MIN_SEC})?|[0-9]{{10}}|[0-9]{{13}}",
+    f"{numeric_date('')}(?:{HOUR}{MIN_SEC}{MIN_SEC})?|[0-9]{{10}}|[0-9]{{13}}",
     re.ASCII,
 )
 """``YYYYMMDD[hhmmss]`` and 10- or 13-digit unix timestamps."""
@@ -59,9 +59,9 @@ _RFC_DAY_MONTH_YEAR: Final = (
     f"|29 +Feb +(?!0000){_LEAP_YEAR}"
     ")"
 )
-_RFC_ZONE: Final = f"(?:[+-]{_HOUR}{_MIN_SEC}|UTC?|GMT|Z|[ECMP][SD]T)"
+_RFC_ZONE: Final = f"(?:[+-]{HOUR}{MIN_SEC}|UTC?|GMT|Z|[ECMP][SD]T)"
 RFC_2822: Final = re.compile(
-    f"(?:{_DAY_NAME}, *)?{_RFC_DAY_MONTH_YEAR} +{_HOUR}:{_MIN_SEC}(?::{_MIN_SEC})? +{_RFC_ZONE}",
+    f"(?:{_DAY_NAME}, *)?{_RFC_DAY_MONTH_YEAR} +{HOUR}:{MIN_SEC}(?::{MIN_SEC})? +{_RFC_ZONE}",
     re.ASCII | re.IGNORECASE,
 )
 """RFC 2822 as in e-mail and HTTP headers; must be matched case-insensitively."""

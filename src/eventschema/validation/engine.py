@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final, get_args
 
-from eventschema.validation.codegen import NO_VIOLATIONS, EventValidator, compile_plan
+from eventschema.validation.compiler import NO_VIOLATIONS, EventValidator, compile_plan
 from eventschema.validation.model import EventSpec, Mode, Violation
 from eventschema.validation.plan import plan_event
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from eventschema.validation.checks import CHECKS, Check, stringify
+from eventschema.validation.declarations import Declaration, NameCheck
 from eventschema.validation.model import MISSING_REQUIRED, TYPE_MISMATCH, UNEXPECTED_PROPERTY, Violation
-from eventschema.validation.plan import EventPlan
+from eventschema.validation.plan import EventPlan, PropertyRule
 
 Collector = Callable[[Mapping[str, object]], tuple[Violation, ...]]
 
@@ -26,23 +27,41 @@ def _any_of(types: tuple[str, ...]) -> Check | None:
     return lambda value: any(check(value) for check in checks)
 
 
+def name_check(rule: PropertyRule, strict: bool) -> NameCheck:
+    """The complete check of a name whose declarations carry rules."""
+    declarations = tuple(Declaration(property_type, rules, strict) for property_type, rules in rule.declarations)
+    return NameCheck(declarations, rule.declared_types)
+
+
 def violation_collector(plan: EventPlan) -> Collector:
     """The function listing every violation of an event under `plan`.
 
-    Declared properties are reported in name order, then undeclared keys in the event's key order. Keys
-    starting with "$" are never reported as undeclared: PostHog's SDKs add dozens of them ($current_url,
-    $browser, $lib, ...) to every event, and no tracking plan lists them.
+    Declared properties are reported in name order (nested violations of a property right after it), then
+    undeclared keys in the event's key order. Keys starting with "$" are never reported as undeclared:
+    PostHog's SDKs add dozens of them ($current_url, $browser, $lib, ...) to every event, and no tracking plan
+    lists them.
     """
-    steps = tuple((rule.name, rule.required, rule.declared_types, _any_of(rule.checked_types)) for rule in plan.rules)
+    steps = tuple(
+        (
+            rule.name,
+            rule.required,
+            rule.declared_types,
+            _any_of(rule.checked_types),
+            name_check(rule, plan.strict) if rule.declarations else None,
+        )
+        for rule in plan.rules
+    )
     declared = plan.declared
 
     def collect(properties: Mapping[str, object]) -> tuple[Violation, ...]:
         found: list[Violation] = []
-        for name, required, declared_types, check in steps:
+        for name, required, declared_types, check, with_rules in steps:
             value = properties.get(name)
             if value is None:
                 if required:
                     found.append(Violation(name, MISSING_REQUIRED, declared_types, None))
+            elif with_rules is not None:
+                with_rules.check(value, name, found)
             elif check is not None and not check(value):
                 found.append(Violation(name, TYPE_MISMATCH, declared_types, stringify(value)))
         if declared is not None:

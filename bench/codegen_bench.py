@@ -23,9 +23,11 @@ from collections.abc import Callable
 
 from eventschema.codegen import GENERATORS
 from eventschema.codegen.hashing import schema_hash
-from eventschema.codegen.plan import PROPERTY_TYPES, Declaration, Group, TrackingPlan, build_plan, make_group
+from eventschema.codegen.plan import Declaration, Group, TrackingPlan, build_plan, make_group
 
 EVENTS, GROUPS_PER_EVENT, PROPERTIES_PER_GROUP = 1000, 3, 12
+# The five types of the recorded runs, so figures stay comparable (Any and Array came with validation rules).
+PROPERTY_TYPES = ("Boolean", "DateTime", "Numeric", "Object", "String")
 
 
 def _groups() -> tuple[list[Group], dict[str, list[str]]]:

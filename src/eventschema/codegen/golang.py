@@ -186,7 +186,11 @@ class _Types:
     def property_type(self, prop: Property, event: str, path: tuple[str, ...]) -> str:
         if len(prop.types) > 1:
             return "interface{}"
-        return self.shape(prop.shape(prop.types[0]), event, path)
+        if not prop.shapes:
+            if prop.types[0] == "DateTime":
+                self.imports.add("time")
+            return TYPES[prop.types[0]]
+        return self.shape(prop.shapes[0], event, path)
 
     def shape(self, shape: Shape, event: str, path: tuple[str, ...]) -> str:
         kind = _enum_kind(shape)
@@ -265,7 +269,7 @@ def _doc_notes(properties: Iterable[Property]) -> list[str]:
     return [
         f"// {go_string(prop.name)}: {notes}"
         for prop in properties
-        if (notes := property_notes(prop, lambda s: _enum_kind(s) is not None))
+        if prop.shapes and (notes := property_notes(prop, lambda s: _enum_kind(s) is not None))
     ]
 
 
@@ -313,18 +317,17 @@ def _option(doc: str, name: str, option: str, parameter: str, body: list[str]) -
     ]
 
 
-def _with_properties(event: Event, base: str, taken: set[str], types: _Types) -> list[str]:
+def _with_properties(event: Event, functions: list[str], types: _Types) -> list[str]:
     name = go_string(event.name)
     go_types = {p.name: types.property_type(p, event.name, (p.name,)) for p in event.properties}
-    capture, from_base = _unique(f"{base}Capture", taken), _unique(f"{base}CaptureFromBase", taken)
-    option, extra = _unique(f"{base}Option", taken), _unique(f"{base}WithExtraProps", taken)
+    capture, from_base, option, extra, *options = functions
     required = [p for p in event.properties if not p.optional_in_types]
     optional = [p for p in event.properties if p.optional_in_types]
     lines = [f"// {option} sets optional properties of the event {name}.", f"type {option} func(*posthog.Capture)", ""]
     for prop in optional:
-        function = _unique(f"{base}With{option_suffix(prop.name)}", taken)
+        function = options.pop(0)
         body = [f"\t\tc.Properties[{go_string(prop.name)}] = value"]
-        notes = property_notes(prop, lambda s: _enum_kind(s) is not None)
+        notes = property_notes(prop, lambda s: _enum_kind(s) is not None) if prop.shapes else ""
         doc = f"sets the property {go_string(prop.name)}.{f' {notes}' if notes else ''}"
         lines += _option(doc, function, option, f"value {go_types[prop.name]}", body)
     body = ["\t\tfor k, v := range props {", "\t\t\tc.Properties[k] = v", "\t\t}"]
@@ -366,31 +369,27 @@ def _bases(events: Iterable[Event]) -> dict[str, str]:
     return {event.name: _unique(pascal_case(event.name, "Event"), taken) for event in events}
 
 
-def _function_names(events: Iterable[Event], bases: Iterable[str]) -> set[str]:
-    """Every function and option type name, allocated in the order `generate` allocates them."""
+def _function_names(events: tuple[Event, ...]) -> tuple[list[list[str]], set[str]]:
+    """Per event: its Capture, CaptureFromBase and, with properties, Option, WithExtraProps and With<Prop> per
+    optional property (in name order); and every name taken. All functions are named before any type."""
     taken: set[str] = set()
-    for event, base in zip(events, bases, strict=True):
-        for suffix in ("Capture", "CaptureFromBase", *(("Option", "WithExtraProps") if event.properties else ())):
-            _unique(base + suffix, taken)
-        for prop in event.properties:
-            if prop.optional_in_types:
-                _unique(f"{base}With{option_suffix(prop.name)}", taken)
-    return taken
+    functions = []
+    for event, base in zip(events, _bases(events).values(), strict=True):
+        suffixes = ["Capture", "CaptureFromBase", *(("Option", "WithExtraProps") if event.properties else ())]
+        suffixes += [f"With{option_suffix(p.name)}" for p in event.properties if p.optional_in_types]
+        functions.append([_unique(base + suffix, taken) for suffix in suffixes])
+    return functions, taken
 
 
 def generate(plan: TrackingPlan) -> str:
-    bases = list(_bases(plan.events).values())
-    types = _Types(Namer(_function_names(plan.events, bases)))
+    functions, taken = _function_names(plan.events)
+    types = _Types(Namer(taken))
     code: list[str] = []
-    taken: set[str] = set()
-    for event, base in zip(plan.events, bases, strict=True):
+    for event, names in zip(plan.events, functions, strict=True):
         if event.properties:
-            code += _with_properties(event, base, taken, types)
+            code += _with_properties(event, names, types)
         else:
-            name = go_string(event.name)
-            code += _without_properties(
-                name, _unique(f"{base}Capture", taken), _unique(f"{base}CaptureFromBase", taken)
-            )
+            code += _without_properties(go_string(event.name), *names)
     standard = [f"\t{go_string(name)}" for name in sorted(types.imports)]
     lines = [HEADER, "import (", *standard, *([""] if standard else []), '\t"github.com/posthog/posthog-go"', ")", ""]
     if not plan.events:  # keep the import used, so an empty plan still compiles

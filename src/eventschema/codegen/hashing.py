@@ -50,6 +50,14 @@ def _order(row: Sequence[Any]) -> tuple[str, str, bool, bool, str]:
     return (row[0], row[1], row[2], row[3], _json(row[4]) if len(row) > 4 else "")
 
 
+def _sorted(rows: list[list[Any]]) -> list[list[Any]]:
+    """`sorted(rows, key=_order)`, without calling the key for rows that compare as lists (nearly always)."""
+    try:
+        return sorted(rows)
+    except TypeError:  # two declarations of one name, type and flags, with different rules: dicts do not order
+        return sorted(rows, key=_order)
+
+
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
 
@@ -60,7 +68,7 @@ def canonical(plan: TrackingPlan) -> bytes:
     document = {
         "generator_version": GENERATOR_VERSION,
         "events": [
-            [event.name, sorted((row for name in event.groups for row in rows[name]), key=_order), list(event.groups)]
+            [event.name, _sorted([row for name in event.groups for row in rows[name]]), list(event.groups)]
             for event in plan.events
         ],
         "groups": [[name, declarations] for name, declarations in rows.items()],

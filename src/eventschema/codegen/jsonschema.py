@@ -180,7 +180,8 @@ def _schema_of(declaration: Declaration, required: bool) -> Schema:
 
 
 def _key(declaration: Declaration) -> tuple[str, str]:
-    return declaration.property_type, json.dumps(declaration.validation_rules, sort_keys=True)
+    rules = declaration.validation_rules
+    return declaration.property_type, json.dumps(rules, sort_keys=True) if rules else ""
 
 
 def _object(title: str, properties: dict[str, Schema], required: list[str]) -> Schema:
@@ -191,30 +192,45 @@ def _object(title: str, properties: dict[str, Schema], required: list[str]) -> S
 
 
 def group_schema(group: Group) -> Schema:
-    properties = {p.name: _schema_of(p, p.is_required) for p in group.properties}
+    properties = {
+        p.name: _schema_of(p, p.is_required) if p.validation_rules else value_schema((p.property_type,), p.is_required)
+        for p in group.properties
+    }
     return _object(group.name, properties, [p.name for p in group.properties if p.is_required])
 
 
 def _inline_schema(prop: Property, declarations: list[Declaration]) -> Schema:
-    if not any(d.validation_rules for d in declarations):
+    if not prop.shapes:  # no declaration of the name has rules
         return value_schema(prop.types, prop.required)
     unique = [_schema_of(d, prop.required) for _, d in sorted({_key(d): d for d in declarations}.items())]
     return unique[0] if len(unique) == 1 else {"anyOf": unique}
 
 
-def event_schema(event: Event, groups: dict[str, Group], refs: dict[str, str]) -> Schema:
+def _declarations(event: Event, groups: dict[str, Group], names: set[str]) -> dict[str, list[Declaration]]:
     declared: dict[str, list[Declaration]] = {}
     for name in event.groups:
         for d in groups[name].properties:
-            declared.setdefault(d.name, []).append(d)
+            if d.name in names:
+                declared.setdefault(d.name, []).append(d)
+    return declared
+
+
+def event_schema(event: Event, groups: dict[str, Group], refs: dict[str, str]) -> Schema:
     # Declarations that differ cannot be the conjunction of their groups: a value passes when any accepts it.
-    conflicting = {name for name, found in declared.items() if len({_key(d) for d in found}) > 1}
+    # Only a name with several types or with rules (it then has shapes) can be declared differently.
+    with_rules = {p.name for p in event.properties if p.shapes}
+    declared = _declarations(event, groups, with_rules) if with_rules else {}
+    conflicting = {
+        p.name
+        for p in event.properties
+        if len(p.types) > 1 or (p.shapes and len({_key(d) for d in declared[p.name]}) > 1)
+    }
     merged = [name for name in event.groups if any(d.name in conflicting for d in groups[name].properties)]
     names = {d.name for name in merged for d in groups[name].properties}
     inline: list[Property] = [p for p in event.properties if p.name in names]
     schema = _object(
         event.name,
-        {p.name: _inline_schema(p, declared[p.name]) for p in inline},
+        {p.name: _inline_schema(p, declared.get(p.name, [])) for p in inline},
         [p.name for p in inline if p.required],
     )
     if not inline:

@@ -203,18 +203,28 @@ def _shape(property_type: str, rules: Sequence[Rules]) -> Shape:
 
 def merge(declarations: Iterable[Declaration]) -> tuple[Property, ...]:
     """One Property per name, in name order, under the rules in the module docstring."""
-    merged: dict[str, tuple[dict[str, list[Rules]], bool, bool]] = {}
+    by_name: dict[str, list[Declaration]] = {}
     for d in declarations:
         if d.property_type not in PROPERTY_TYPES:
             raise ValueError(f"property {d.name!r} has unknown type {d.property_type!r}")
-        rules, required, optional = merged.get(d.name) or ({}, False, False)
-        rules.setdefault(d.property_type, []).append(d.validation_rules or {})
-        merged[d.name] = (rules, required or d.is_required, optional or d.optional_in_types)
+        found = by_name.get(d.name)
+        if found is None:
+            by_name[d.name] = [d]
+        else:
+            found.append(d)
     properties = []
-    for name, (rules, required, optional) in sorted(merged.items()):
-        types = tuple(sorted(rules))
-        has_rules = any(r for found in rules.values() for r in found)
-        shapes = tuple(_shape(t, rules[t]) for t in types) if has_rules else ()
+    for name, found in sorted(by_name.items()):
+        if len(found) == 1 and not found[0].validation_rules:  # the common case, kept cheap
+            d = found[0]
+            properties.append(Property(name, (d.property_type,), d.is_required, d.optional_in_types))
+            continue
+        types = tuple(sorted({d.property_type for d in found}))
+        required = any(d.is_required for d in found)
+        optional = any(d.optional_in_types for d in found)
+        shapes: tuple[Shape, ...] = ()
+        if any(d.validation_rules for d in found):
+            rules = {t: [d.validation_rules or {} for d in found if d.property_type == t] for t in types}
+            shapes = tuple(_shape(t, rules[t]) for t in types)
         properties.append(Property(name, types, required, optional, shapes))
     return tuple(properties)
 

@@ -23,6 +23,7 @@ comments in the TypedDicts.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from collections.abc import Iterable
@@ -162,6 +163,17 @@ def _literals(shape: Shape) -> list[str] | None:
     return [literal for literal in literals if literal is not None]
 
 
+@functools.cache
+def _plain(types: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """The annotation for a property of these types without rules, and the names it needs imported."""
+    annotations = [TYPES[t] for t in types]
+    used = {"Union"} if len(annotations) > 1 else set()
+    used |= {"List"} if "Array" in types else set()
+    used |= {"datetime"} if "DateTime" in types else set()
+    annotation = annotations[0] if len(annotations) == 1 else f"Union[{', '.join(annotations)}]"
+    return annotation, frozenset(used)
+
+
 class _Types:
     """Type expressions for properties, collecting the nested TypedDicts (and the typing names) they use."""
 
@@ -180,9 +192,13 @@ class _Types:
         if shape.items is not None:
             self.used.add("List")
             return f"List[{self.union(shape.items, event, (*path, ITEMS))}]"
-        if shape.property_type == "Array":
-            self.used.add("List")
-        return TYPES[shape.property_type]
+        return self.plain((shape.property_type,))
+
+    def plain(self, types: tuple[str, ...]) -> str:
+        """The type of a property without rules (most of them), computed once per combination of types."""
+        annotation, used = _plain(types)
+        self.used |= used
+        return annotation
 
     def union(self, shapes: tuple[Shape, ...], event: str, path: tuple[str, ...]) -> str:
         types = list(dict.fromkeys(self.shape(shape, event, path) for shape in shapes))
@@ -191,7 +207,9 @@ class _Types:
         return types[0] if len(types) == 1 else f"Union[{', '.join(types)}]"
 
     def property_type(self, prop: Property, event: str, path: tuple[str, ...]) -> str:
-        return self.union(tuple(prop.shape(t) for t in prop.types), event, path)
+        if not prop.shapes:
+            return self.plain(prop.types)
+        return self.union(prop.shapes, event, path)
 
     def typed_dict(self, shape: Shape, event: str, path: tuple[str, ...]) -> str:
         name = self.names.take(nested_name(event, path))
@@ -213,7 +231,7 @@ def _docstring(event: Event, arguments: dict[str, str]) -> str:
     notes = [
         f"{arguments[p.name]}: {note}"
         for p in event.properties
-        if (note := property_notes(p, lambda s: _literals(s) is not None))
+        if p.shapes and (note := property_notes(p, lambda s: _literals(s) is not None))
     ]
     if not notes:
         return py_string(text)
@@ -260,19 +278,11 @@ def _method_names(events: Iterable[Event]) -> dict[str, str]:
     return {event.name: _unique(method_name(event.name), taken) for event in events}
 
 
-def _uses_datetime(shapes: Iterable[Shape]) -> bool:
-    for shape in shapes:
-        nested = [p.shape(t) for p in shape.properties or () for t in p.types]
-        if shape.property_type == "DateTime" or _uses_datetime(nested) or _uses_datetime(shape.items or ()):
-            return True
-    return False
-
-
 def generate(plan: TrackingPlan) -> str:
     types = _Types()
     names = _method_names(plan.events)
     methods = [_method(event, names[event.name], types) for event in plan.events]
-    uses_datetime = _uses_datetime(p.shape(t) for e in plan.events for p in e.properties for t in p.types)
+    uses_datetime = "datetime" in types.used
     typing_names = sorted({"Any", "Dict", "Optional", *(types.used & {"List", "Literal", "Union"})})
     extensions = sorted({"Unpack", *(types.used & {"NotRequired", "TypedDict"})})
     lines = [HEADER]

@@ -20,6 +20,7 @@ item counts, a DateTime's enum) appear in a `/** ... */` comment above the prope
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Final
 
@@ -134,6 +135,15 @@ def literal(value: object) -> str:
     return json.dumps(value)
 
 
+@functools.cache
+def _plain(types: tuple[str, ...]) -> str:
+    """The type of a property without rules (most of them), computed once per combination of types."""
+    parts: list[str] = []
+    for declared in types:
+        parts += [part for part in TYPES[declared].split(" | ") if part not in parts]
+    return " | ".join(parts)
+
+
 def _expresses_enum(shape: Shape) -> bool:
     return shape.property_type in LITERAL_TYPES
 
@@ -162,7 +172,9 @@ class _Types:
 
     def property_lines(self, prop: Property, event: str, path: tuple[str, ...], indent: str) -> list[str]:
         optional = "?" if prop.optional_in_types else ""
-        shapes = tuple(prop.shape(t) for t in prop.types)
+        if not prop.shapes:
+            return [f"{indent}{json_string(prop.name)}{optional}: {_plain(prop.types)}"]
+        shapes = prop.shapes
         notes = property_notes(prop, _expresses_enum)
         lines = [f"{indent}/** {notes} */"] if notes else []
         return [*lines, f"{indent}{json_string(prop.name)}{optional}: {self.union(shapes, event, path)}"]

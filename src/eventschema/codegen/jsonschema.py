@@ -32,6 +32,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+import orjson
+
 from eventschema.codegen.hashing import GENERATOR_VERSION
 from eventschema.codegen.names import json_document, unique_identifiers
 from eventschema.codegen.plan import Declaration, Event, Group, Property, TrackingPlan, nested_declaration
@@ -180,8 +182,14 @@ def _schema_of(declaration: Declaration, required: bool) -> Schema:
 
 
 def _key(declaration: Declaration) -> tuple[str, str]:
+    """What tells declarations of one name apart: the type and the rules as canonical JSON."""
     rules = declaration.validation_rules
-    return declaration.property_type, json.dumps(rules, sort_keys=True) if rules else ""
+    if not rules:
+        return declaration.property_type, ""
+    try:
+        return declaration.property_type, orjson.dumps(rules, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, which orjson refuses
+        return declaration.property_type, json.dumps(rules, sort_keys=True)
 
 
 def _object(title: str, properties: dict[str, Schema], required: list[str]) -> Schema:

@@ -47,6 +47,7 @@ NOTE_KEYS: Final = (
     "minItems",
     "maxItems",
 )
+NOTE_ORDER: Final = {key: index for index, key in enumerate(NOTE_KEYS)}
 
 Scalar = str | int | float | bool
 Rules = Mapping[str, Any]
@@ -131,10 +132,6 @@ class TrackingPlan:
     events: tuple[Event, ...]
     groups: tuple[Group, ...]
 
-    @property
-    def has_rules(self) -> bool:
-        return any(d.validation_rules for g in self.groups for d in g.properties)
-
 
 def make_group(name: str, properties: Iterable[Declaration]) -> Group:
     return Group(name, tuple(sorted(properties, key=lambda p: p.name)))
@@ -157,6 +154,8 @@ def _enum_key(value: Scalar) -> tuple[str, Scalar]:
 
 
 def _merge_enums(enums: Sequence[Sequence[Scalar] | None]) -> tuple[Scalar, ...] | None:
+    if len(enums) == 1:  # one declaration: its enum is already free of duplicates
+        return None if enums[0] is None else tuple(enums[0])
     if any(enum is None for enum in enums):
         return None
     seen: dict[tuple[str, Scalar], Scalar] = {}
@@ -168,14 +167,20 @@ def _merge_enums(enums: Sequence[Sequence[Scalar] | None]) -> tuple[Scalar, ...]
 
 def _common_notes(rules: Sequence[Rules]) -> tuple[tuple[str, Any], ...]:
     first = rules[0]
-    return tuple(
-        (key, first[key]) for key in NOTE_KEYS if key in first and all(r.get(key, None) == first[key] for r in rules)
-    )
+    keys = NOTE_ORDER.keys() & first.keys()
+    if not keys:
+        return ()
+    if len(rules) > 1:
+        keys = {key for key in keys if all(r.get(key, None) == first[key] for r in rules)}
+    common = sorted(keys, key=NOTE_ORDER.__getitem__)
+    return tuple((key, first[key]) for key in common)
 
 
 def _merge_alternatives(alternatives: Sequence[Sequence[Declaration]]) -> tuple[Property, ...]:
     """Nested properties of several declarations of one Object: any of them may accept a value, so a name not
     declared by every one of them is optional."""
+    if len(alternatives) == 1:
+        return merge(alternatives[0])
     merged = merge(d for declarations in alternatives for d in declarations)
     everywhere = set.intersection(*({d.name for d in declarations} for declarations in alternatives))
     return tuple(p if p.name in everywhere else Property(p.name, p.types, False, True, p.shapes) for p in merged)
@@ -213,15 +218,17 @@ def merge(declarations: Iterable[Declaration]) -> tuple[Property, ...]:
         else:
             found.append(d)
     properties = []
+    shapes: tuple[Shape, ...]
     for name, found in sorted(by_name.items()):
-        if len(found) == 1 and not found[0].validation_rules:  # the common case, kept cheap
+        if len(found) == 1:  # the common case, kept cheap
             d = found[0]
-            properties.append(Property(name, (d.property_type,), d.is_required, d.optional_in_types))
+            shapes = (_shape(d.property_type, [d.validation_rules]),) if d.validation_rules else ()
+            properties.append(Property(name, (d.property_type,), d.is_required, d.optional_in_types, shapes))
             continue
         types = tuple(sorted({d.property_type for d in found}))
         required = any(d.is_required for d in found)
         optional = any(d.optional_in_types for d in found)
-        shapes: tuple[Shape, ...] = ()
+        shapes = ()
         if any(d.validation_rules for d in found):
             rules = {t: [d.validation_rules or {} for d in found if d.property_type == t] for t in types}
             shapes = tuple(_shape(t, rules[t]) for t in types)

@@ -48,6 +48,8 @@ TYPES: Final = {
     "Any": "interface{}",
     "Array": "[]interface{}",
 }
+# A property of one type without rules, by far the most common, needs no type name or import bookkeeping.
+PLAIN: Final = {t: go_type for t, go_type in TYPES.items() if t != "DateTime"}
 KEYWORDS: Final = frozenset(
     [
         "break",
@@ -319,7 +321,11 @@ def _option(doc: str, name: str, option: str, parameter: str, body: list[str]) -
 
 def _with_properties(event: Event, functions: list[str], types: _Types) -> list[str]:
     name = go_string(event.name)
-    go_types = {p.name: types.property_type(p, event.name, (p.name,)) for p in event.properties}
+    go_types = {
+        p.name: (PLAIN.get(p.types[0]) if len(p.types) == 1 and not p.shapes else None)
+        or types.property_type(p, event.name, (p.name,))
+        for p in event.properties
+    }
     capture, from_base, option, extra, *options = functions
     required = [p for p in event.properties if not p.optional_in_types]
     optional = [p for p in event.properties if p.optional_in_types]

@@ -208,8 +208,7 @@ def group_schema(group: Group) -> Schema:
 
 
 def _inline_schema(prop: Property, declarations: list[Declaration]) -> Schema:
-    if not prop.shapes:  # no declaration of the name has rules
-        return value_schema(prop.types, prop.required)
+    """A name some of whose declarations have rules: any of its distinct declarations."""
     unique = [_schema_of(d, prop.required) for _, d in sorted({_key(d): d for d in declarations}.items())]
     return unique[0] if len(unique) == 1 else {"anyOf": unique}
 
@@ -238,7 +237,10 @@ def event_schema(event: Event, groups: dict[str, Group], refs: dict[str, str]) -
     inline: list[Property] = [p for p in event.properties if p.name in names]
     schema = _object(
         event.name,
-        {p.name: _inline_schema(p, declared.get(p.name, [])) for p in inline},
+        {
+            p.name: _inline_schema(p, declared[p.name]) if p.shapes else value_schema(p.types, p.required)
+            for p in inline
+        },
         [p.name for p in inline if p.required],
     )
     if not inline:

@@ -58,6 +58,7 @@ RESERVED: Final = frozenset(
         "Date",
         "Proxy",
         "Reflect",
+        "Omit",
     }
 )
 

@@ -9,7 +9,8 @@ with one name per event declared by two groups with different types, so the merg
 conflict paths are exercised too. Each round times every step in an order rotated from round to round; the
 table reports the median over the rounds, next to a baseline measured in the same run (`json.dumps` of the
 same declarations as plain lists, indented), because these machines are shared and noisy. Target: every
-language under 1 s.
+language under 1 s. With `--rules`, every String, Numeric and Object declaration also has validation rules
+(an enum and a length, a range, two nested properties one of which has a pattern), to show what rules cost.
 """
 
 from __future__ import annotations
@@ -20,15 +21,31 @@ import json
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 from eventschema.codegen import GENERATORS
 from eventschema.codegen.hashing import schema_hash
-from eventschema.codegen.plan import PROPERTY_TYPES, Declaration, Group, TrackingPlan, build_plan, make_group
+from eventschema.codegen.plan import Declaration, Group, TrackingPlan, build_plan, make_group
 
 EVENTS, GROUPS_PER_EVENT, PROPERTIES_PER_GROUP = 1000, 3, 12
+# The five types of the recorded runs, so figures stay comparable (Any and Array came with validation rules).
+PROPERTY_TYPES = ("Boolean", "DateTime", "Numeric", "Object", "String")
 
 
-def _groups() -> tuple[list[Group], dict[str, list[str]]]:
+NESTED = [
+    {"name": "a", "property_type": "String", "is_required": True, "is_optional_in_types": False, "description": "",
+     "validation_rules": {"pattern": "^a"}},
+    {"name": "b", "property_type": "Numeric", "is_required": False, "is_optional_in_types": False, "description": "",
+     "validation_rules": None},
+]  # fmt: skip
+RULES: dict[str, dict[str, Any] | None] = {
+    "String": {"enum": ["free", "pro", "team"], "maxLength": 20},
+    "Numeric": {"minimum": 0, "maximum": 100},
+    "Object": {"properties": NESTED},
+}
+
+
+def _groups(with_rules: bool = False) -> tuple[list[Group], dict[str, list[str]]]:
     groups, links = [], {}
     for event in range(EVENTS):
         names = [f"event {event:04d} group {index}" for index in range(GROUPS_PER_EVENT)]
@@ -41,6 +58,8 @@ def _groups() -> tuple[list[Group], dict[str, list[str]]]:
                     PROPERTY_TYPES[(number + index) % len(PROPERTY_TYPES)],
                     is_required=number % 2 == 0,
                     is_optional_in_types=number % 3 == 0,
+                    # Only given with --rules, so the script still runs against versions before rules.
+                    **({"validation_rules": RULES.get(PROPERTY_TYPES[(number + index) % 5])} if with_rules else {}),
                 )
                 for number in range(PROPERTIES_PER_GROUP)
             ]
@@ -48,9 +67,14 @@ def _groups() -> tuple[list[Group], dict[str, list[str]]]:
     return groups, links
 
 
+def _rules(declaration: Declaration) -> list[object]:
+    rules = getattr(declaration, "validation_rules", None)  # absent before rules existed
+    return [rules] if rules else []
+
+
 def _baseline(groups: list[Group]) -> Callable[[], object]:
     rows = [
-        [g.name, [[d.name, d.property_type, d.is_required, d.is_optional_in_types] for d in g.properties]]
+        [g.name, [[d.name, d.property_type, d.is_required, d.is_optional_in_types, *_rules(d)] for d in g.properties]]
         for g in groups
     ]
     return lambda: json.dumps(rows, indent=2)
@@ -86,8 +110,10 @@ def measure(timed: dict[str, Callable[[], object]], rounds: int) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    rounds = parser.parse_args().rounds
-    groups, links = _groups()
+    parser.add_argument("--rules", action="store_true", help="give declarations validation rules")
+    arguments = parser.parse_args()
+    rounds = arguments.rounds
+    groups, links = _groups(arguments.rules)
     plan = build_plan(links, groups, links)
     sizes = {language: len(generate(plan).encode()) for language, generate in GENERATORS.items()}
     medians = measure(steps(groups, links, plan), rounds)

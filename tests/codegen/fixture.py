@@ -114,3 +114,80 @@ def posthog_plan(*sdk_events: str) -> TrackingPlan:
             "user'event\"with\\quotes": ["Special Properties"],
         },
     )
+
+
+def nested(
+    name: str,
+    property_type: str,
+    is_required: bool = False,
+    rules: dict[str, Any] | None = None,
+    is_optional_in_types: bool = False,
+) -> dict[str, Any]:
+    """A nested declaration as stored in the `properties` rule (every field filled in)."""
+    return {
+        "name": name,
+        "property_type": property_type,
+        "is_required": is_required,
+        "is_optional_in_types": is_optional_in_types,
+        "description": "",
+        "validation_rules": rules,
+    }
+
+
+def item(property_type: str, rules: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An item declaration as stored in the `items` rule."""
+    return {"property_type": property_type, "description": "", "validation_rules": rules}
+
+
+# A plan using every rule: group name -> [(property name, type, is_required, is_optional_in_types, rules)].
+RULES_GROUPS: dict[str, list[tuple[str, str, bool, bool, dict[str, Any] | None]]] = {
+    "checkout": [
+        ("plan", "String", True, False, {"enum": ["free", "pro"]}),
+        ("seats", "Numeric", False, False, {"enum": [1, 2, 5]}),
+        ("ratio", "Numeric", True, False, {"minimum": 0, "exclusiveMaximum": 1}),
+        ("email", "String", True, False, {"pattern": "^[^@]+@[^@]+$", "maxLength": 100, "format": "email"}),
+        (
+            "cart",
+            "Object",
+            True,
+            False,
+            {
+                "properties": [
+                    nested("sku", "String", True, {"pattern": "^SKU-[0-9]+(\\*/)?$"}),
+                    nested("quantity", "Numeric", True, {"minimum": 1}),
+                    nested("kind", "String", False, {"enum": ["physical", "digital"]}),
+                    nested(
+                        "meta",
+                        "Object",
+                        False,
+                        {"properties": [nested("source", "String", True)], "additionalProperties": False},
+                    ),
+                ]
+            },
+        ),
+        ("tags", "Array", False, False, {"items": item("String", {"enum": ["a", "b"]}), "minItems": 1}),
+        (
+            "lines",
+            "Array",
+            False,
+            False,
+            {"items": item("Object", {"properties": [nested("sku", "String", True), nested("price", "Numeric")]})},
+        ),
+        ("payload", "Any", True, False, None),
+        ("flag", "Any", False, False, {"enum": ["x", 1, True]}),
+        ("scores", "Array", False, False, None),
+        ("when", "DateTime", False, False, {"enum": ["2024-01-01"]}),
+        ("ratio_2", "Numeric", False, False, {"enum": [0.5, 1]}),
+        ("not_test", "String", False, False, {"not": {"enum": ["admin"]}, "minLength": 2}),
+    ],
+    "checkout extras": [
+        ("plan", "String", True, False, {"enum": ["enterprise", "pro"]}),
+        ("cart", "Object", True, False, {"properties": [nested("sku", "String", True), nested("gift", "Boolean")]}),
+    ],
+}
+RULES_EVENTS: dict[str, list[str]] = {"checkout": ["checkout", "checkout extras"], "checkout cart": ["checkout"]}
+
+
+def rules_plan() -> TrackingPlan:
+    groups = [make_group(name, (Declaration(*p) for p in props)) for name, props in RULES_GROUPS.items()]
+    return build_plan(RULES_EVENTS, groups, RULES_EVENTS)

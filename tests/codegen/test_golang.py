@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from eventschema.codegen import golang
-from eventschema.codegen.plan import TrackingPlan, build_plan
+from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
 from tests.codegen import fixture, toolchains
 
 GO_MOD = """\
@@ -200,3 +200,101 @@ def test_names_follow_posthogs_rules() -> None:
     assert golang.parameter_name("type") == "type_"
     assert golang.option_suffix("file_extension") == "FileExtension"
     assert golang.option_suffix("$$") == "Prop"
+
+
+# The plan using every rule (see fixture.RULES_GROUPS): "checkout" merges two groups declaring "plan" and "cart".
+RULES_MAIN = """\
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/posthog/posthog-go"
+	"testmodule/typed"
+)
+
+func main() {
+	quantity := 2.0
+	kind := typed.CheckoutCartCartKindDigital
+	cart := typed.CheckoutCartCart{
+		Sku:      "SKU-1",
+		Quantity: quantity,
+		Kind:     &kind,
+		Meta:     &typed.CheckoutCartCartMeta{Source: "web"},
+		Extra:    posthog.Properties{"note": "n"},
+	}
+	price := 2.5
+	c := typed.CheckoutCartCapture(
+		"user_1",
+		cart,
+		"a@example.com",
+		[]interface{}{1, "x"},
+		typed.CheckoutCartPlanPro,
+		0.5,
+		typed.CheckoutCartWithTags([]typed.CheckoutCartTagsItem{typed.CheckoutCartTagsItemA}),
+		typed.CheckoutCartWithLines([]typed.CheckoutCartLinesItem{{Sku: "x", Price: &price}, {Sku: "y"}}),
+		typed.CheckoutCartWithSeats(typed.CheckoutCartSeatsValue5),
+		typed.CheckoutCartWithFlag(true),
+	)
+	other := typed.CheckoutCapture("user_2", typed.CheckoutCart{Sku: "S"}, "e", nil, typed.CheckoutPlanEnterprise, 1)
+	for _, capture := range []posthog.Capture{c, other} {
+		encoded, err := json.Marshal(capture.Properties)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(string(encoded))
+	}
+}
+"""
+RULES_BAD_PREFIX = 'package main\n\nimport "testmodule/typed"\n\nvar plan = "pro"\n\nfunc main() {}\n\n'
+RULES_BAD = {
+    "enum_of_another_event": 'var _ = typed.CheckoutCartCapture("u", typed.CheckoutCartCart{}, "e", 1, '
+    "typed.CheckoutPlanEnterprise, 0)\n",
+    "string_variable_for_enum": 'var _ = typed.CheckoutCartCapture("u", typed.CheckoutCartCart{}, "e", 1, plan, 0)\n',
+    "wrong_nested_type": 'var _ = typed.CheckoutCartCapture("u", typed.CheckoutCart{}, "e", 1, "pro", 0)\n',
+    "wrong_nested_field": "var _ = typed.CheckoutCartCart{Sku: 5}\n",
+    "closed_nested_object": 'var _ = typed.CheckoutCartCartMeta{Source: "s", Extra: nil}\n',
+    "wrong_item": 'var _ = typed.CheckoutCartWithTags([]string{"a"})\n',
+}
+
+
+def test_rules_become_enum_types_structs_and_slices(tmp_path: Path) -> None:
+    env = _module(tmp_path, fixture.rules_plan())
+    (tmp_path / "main.go").write_text(RULES_MAIN, encoding="utf-8")
+    go = toolchains.go()
+    vet = toolchains.run([go, "vet", "./..."], tmp_path, env)
+    assert vet.returncode == 0, vet.output
+    unformatted = toolchains.run([toolchains.gofmt(), "-l", "typed"], tmp_path)
+    assert (unformatted.returncode, unformatted.output) == (0, ""), unformatted.output
+    ran = toolchains.run([go, "run", "."], tmp_path, env)
+    assert ran.returncode == 0, ran.output
+    first, second = (json.loads(line) for line in ran.output.splitlines())
+    assert first == {
+        "cart": {"sku": "SKU-1", "quantity": 2, "kind": "digital", "meta": {"source": "web"}, "note": "n"},
+        "email": "a@example.com",
+        "payload": [1, "x"],
+        "plan": "pro",
+        "ratio": 0.5,
+        "tags": ["a"],
+        "lines": [{"sku": "x", "price": 2.5}, {"sku": "y"}],
+        "seats": 5,
+        "flag": True,
+    }
+    assert second == {"cart": {"sku": "S"}, "email": "e", "payload": None, "plan": "enterprise", "ratio": 1}
+    for name, line in RULES_BAD.items():
+        (tmp_path / f"bad_{name}").mkdir()
+        main = RULES_BAD_PREFIX + line
+        (tmp_path / f"bad_{name}" / "main.go").write_text(main, encoding="utf-8")
+    for name in RULES_BAD:
+        result = toolchains.run([go, "build", "-o", "/dev/null", f"./bad_{name}"], tmp_path, env)
+        assert result.returncode != 0, name
+        assert f"bad_{name}/main.go:9:" in result.output, result.output
+
+
+def test_enum_and_struct_names_never_rename_functions() -> None:
+    rules = {"enum": ["a"]}
+    group = make_group("g", [Declaration("capture", "String", True, False, rules)])
+    content = golang.generate(build_plan(["x", "x capture"], [group], {"x": ["g"], "x capture": ["g"]}))
+    assert "func XCapture(" in content and "func XCaptureCapture(" in content
+    assert "type XCapture2 string" in content and "const XCapture2A XCapture2 = " in content

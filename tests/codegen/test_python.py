@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from eventschema.codegen import python
-from eventschema.codegen.plan import TrackingPlan, build_plan
+from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
 from tests.codegen import fixture, toolchains
 
 # PostHog's own plan for its Python test.
@@ -188,3 +188,141 @@ def test_method_and_argument_names_follow_posthogs_rules() -> None:
     assert python.argument_name("@#$%") == "value"
     assert python.argument_name("distinct_id") == "distinct_id_"
     assert python.argument_name("FileSize") == "FileSize"
+
+
+# The plan using every rule (see fixture.RULES_GROUPS): "checkout" merges two groups declaring "plan" and "cart".
+RULES_GOOD = """\
+client.capture_checkout(
+    cart={"sku": "SKU-1", "quantity": 2, "kind": "digital", "meta": {"source": "web"}, "gift": True},
+    email="a@example.com",
+    payload=[1, {"a": 2}],
+    plan="enterprise",
+    ratio=0.5,
+    flag=True,
+    lines=[{"sku": "x", "price": 2.5}, {"sku": "y"}],
+    tags=["a", "b"],
+    seats=5,
+    ratio_2=0.5,
+    scores=[1, "x", None],
+    when=datetime.now(),
+    not_test="ok",
+    distinct_id="user_1",
+    timestamp=datetime.now(),
+    groups={"company": "acme"},
+    disable_geoip=True,
+)
+client.capture_checkout(cart={"sku": "S"}, email="e", payload=None, plan="pro", ratio=1)
+client.capture_checkout_cart(cart={"sku": "S", "quantity": 1}, email="e", payload="x", plan="free", ratio=0, flag="x")
+"""
+CART = 'email="e", payload=1, plan="free", ratio=0'
+RULES_BAD = {
+    "enum_value_of_another_event": (
+        f'client.capture_checkout_cart(cart={{"sku": "S", "quantity": 1}}, {CART.replace("free", "enterprise")})',
+        'Argument "plan" to "capture_checkout_cart" of "PosthogTyped" has incompatible type',
+    ),
+    "numeric_enum": (
+        f'client.capture_checkout_cart(cart={{"sku": "S", "quantity": 1}}, {CART}, seats=3)',
+        'Argument "seats"',
+    ),
+    "wrong_nested_type": (
+        f'client.capture_checkout_cart(cart={{"sku": 5, "quantity": 1}}, {CART})',
+        'TypedDict item "sku" has type "str"',
+    ),
+    "missing_nested_required": (
+        f'client.capture_checkout_cart(cart={{"sku": "S"}}, {CART})',
+        'Missing key "quantity"',
+    ),
+    "nested_enum": (
+        f'client.capture_checkout(cart={{"sku": "S", "kind": "other"}}, {CART})',
+        'TypedDict item "kind"',
+    ),
+    "undeclared_nested_key": (f'client.capture_checkout(cart={{"sku": "S", "x": 1}}, {CART})', 'Extra key "x"'),
+    "wrong_item": (f'client.capture_checkout(cart={{"sku": "S"}}, {CART}, tags=["c"])', "List item 0"),
+    "string_for_array": (f'client.capture_checkout(cart={{"sku": "S"}}, {CART}, scores="1")', 'Argument "scores"'),
+    "unknown_event": (f'client.capture_checkout_carts(cart={{"sku": "S"}}, {CART})', "capture_checkout_carts"),
+}
+
+
+def test_rules_become_literals_typed_dicts_and_typed_lists(tmp_path: Path) -> None:
+    _check(tmp_path, fixture.rules_plan(), RULES_GOOD, RULES_BAD)
+
+
+def test_rules_the_types_cannot_show_are_in_the_docstring_and_comments() -> None:
+    content = python.generate(fixture.rules_plan())
+    assert "        ratio: minimum: 0, exclusiveMaximum: 1\n" in content
+    assert "        ratio_2: enum: [0.5, 1]\n" in content  # no float literals in Python's Literal
+    assert '        "quantity": float,  # minimum: 1\n' in content
+    assert "        payload: object,\n" in content
+    assert '        plan: Literal["free", "pro", "enterprise"],\n' in content
+
+
+def _many_events(count: int) -> TrackingPlan:
+    group = make_group("g", [Declaration("plan", "String", True, False, {"enum": ["free", "pro"]})])
+    names = [f"event {number}" for number in range(count)]
+    return build_plan(names, [group], {name: ["g"] for name in names})
+
+
+def test_mypys_error_for_a_wrong_event_or_value_is_one_line_whatever_the_plans_size(tmp_path: Path) -> None:
+    bad = {
+        "unknown_event": ('client.capture_event_1000(plan="free")', '"PosthogTyped" has no attribute'),
+        "wrong_value": ('client.capture_event_7(plan="gold")', 'Argument "plan"'),
+        "wrong_type": ("client.capture_event_7(plan=1)", 'Argument "plan"'),
+    }
+    _check(tmp_path, _many_events(300), 'client.capture_event_299(plan="pro", distinct_id="u")\n', bad)
+    result = toolchains.run([*toolchains.mypy("3.9"), *(f"bad_{name}.py" for name in bad)], tmp_path)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == len(bad), result.output
+
+
+RUN_RULES = """\
+import json
+import uuid
+from datetime import datetime, timezone
+
+from posthog_typed import PosthogTyped
+
+sent = []
+
+
+def keep(message):
+    sent.append(message)
+    return None  # dropped: nothing leaves the process
+
+
+client = PosthogTyped("fake_key", host="http://127.0.0.1:9", send=False, before_send=keep)
+client.capture_checkout_cart(
+    cart={"sku": "S", "quantity": 1, "meta": {"source": "web"}},
+    email="e",
+    payload={"any": [1]},
+    plan="free",
+    ratio=0,
+    tags=["a"],
+    distinct_id="user_9",
+    timestamp=datetime(2024, 5, 1, tzinfo=timezone.utc),
+    uuid="0b9e4b5e-7c1d-4e5f-9a3b-2c6d8e0f1a2b",
+    groups={"company": "acme"},
+)
+print(json.dumps(sent, default=str))
+"""
+
+
+def test_distinct_id_and_the_sdks_other_arguments_reach_the_real_client(tmp_path: Path) -> None:
+    (tmp_path / "posthog_typed.py").write_text(python.generate(fixture.rules_plan()), encoding="utf-8")
+    (tmp_path / "run.py").write_text(RUN_RULES, encoding="utf-8")
+    result = toolchains.run([sys.executable, "run.py"], tmp_path)
+    assert result.returncode == 0, result.output
+    [message] = json.loads(result.output.strip().splitlines()[-1])
+    assert message["event"] == "checkout cart"
+    assert message["distinct_id"] == "user_9"
+    assert message["uuid"] == "0b9e4b5e-7c1d-4e5f-9a3b-2c6d8e0f1a2b"
+    assert message["timestamp"].startswith("2024-05-01")
+    properties = message["properties"]
+    assert properties["$groups"] == {"company": "acme"}
+    assert {k: properties[k] for k in ("cart", "email", "payload", "plan", "ratio", "tags")} == {
+        "cart": {"sku": "S", "quantity": 1, "meta": {"source": "web"}},
+        "email": "e",
+        "payload": {"any": [1]},
+        "plan": "free",
+        "ratio": 0,
+        "tags": ["a"],
+    }

@@ -212,3 +212,79 @@ def test_capture_and_capture_raw_reach_posthog_js_and_everything_else_is_the_ins
         "delegated": True,
         "custom": 5,
     }
+
+
+# The plan using every rule (see fixture.RULES_GROUPS): "checkout" merges two groups declaring "plan" and "cart".
+CART = 'plan: "free", ratio: 0, email: "e", payload: 1'
+RULES_USAGE = f"""\
+import posthog, {{ EventProperties }} from "./posthog-typed";
+
+posthog.capture("checkout", {{
+  plan: "enterprise",
+  ratio: 0.5,
+  email: "a@example.com",
+  payload: [1, {{ a: 2 }}],
+  cart: {{ sku: "SKU-1", quantity: 2, kind: "digital", meta: {{ source: "web" }}, gift: true, undeclared: 1 }},
+  tags: ["a", "b"],
+  lines: [{{ sku: "x", price: 2 }}, {{ sku: "y" }}],
+  flag: true,
+  scores: [1, "x", null],
+  seats: 5,
+  ratio_2: 0.5,
+  when: new Date(),
+  not_test: "ok",
+}});
+posthog.capture("checkout", {{ plan: "pro", ratio: 1, email: "e", payload: null, cart: {{ sku: "S" }} }});
+posthog.capture("checkout cart", {{ {CART}, cart: {{ sku: "SKU-2", quantity: 1 }}, flag: "x" }});
+const cart: EventProperties<"checkout cart">["cart"] = {{ sku: "S", quantity: 1 }};
+const plan: EventProperties<"checkout">["plan"] = "enterprise";
+export {{ cart, plan }};
+"""
+RULES_BAD = {
+    "enum_value_of_another_event": (
+        'posthog.capture("checkout cart", { plan: "enterprise", ratio: 0, email: "e", payload: 1, '
+        'cart: { sku: "S", quantity: 1 } });'
+    ),
+    "numeric_enum": f'posthog.capture("checkout cart", {{ {CART}, cart: {{ sku: "S", quantity: 1 }}, seats: 3 }});',
+    "wrong_nested_type": f'posthog.capture("checkout cart", {{ {CART}, cart: {{ sku: 5, quantity: 1 }} }});',
+    "missing_nested_required": f'posthog.capture("checkout cart", {{ {CART}, cart: {{ sku: "S" }} }});',
+    "nested_enum": f'posthog.capture("checkout", {{ {CART}, cart: {{ sku: "S", kind: "other" }} }});',
+    "closed_nested_object": (
+        f'posthog.capture("checkout", {{ {CART}, cart: {{ sku: "S", meta: {{ source: "s", extra: 1 }} }} }});'
+    ),
+    "wrong_item": f'posthog.capture("checkout", {{ {CART}, cart: {{ sku: "S" }}, tags: ["c"] }});',
+    "wrong_nested_item": f'posthog.capture("checkout", {{ {CART}, cart: {{ sku: "S" }}, lines: [{{ price: 1 }}] }});',
+    "string_for_array": f'posthog.capture("checkout", {{ {CART}, cart: {{ sku: "S" }}, scores: "1" }});',
+    "any_enum": f'posthog.capture("checkout", {{ {CART}, cart: {{ sku: "S" }}, flag: false }});',
+}
+
+
+def test_rules_become_literal_unions_nested_interfaces_and_typed_arrays(tmp_path: Path) -> None:
+    _compile(tmp_path, typescript.generate(fixture.rules_plan()), RULES_USAGE, RULES_BAD)
+
+
+def test_rules_types_cannot_show_are_comments_and_names_stay_out_of_them() -> None:
+    content = typescript.generate(fixture.rules_plan())
+    assert '        /** minimum: 0, exclusiveMaximum: 1 */\n        "ratio": number\n' in content
+    assert '/** pattern: "^SKU-[0-9]+(\\\\*\\/)?$" */' in content  # "*/" cannot end the comment
+    assert '/** enum: ["2024-01-01"] */\n        "when"?: string | Date' in content
+    assert '"plan": "free" | "pro" | "enterprise"\n' in content
+    assert "interface CheckoutCart {" in content and "interface CheckoutCartCart {" in content
+    assert "interface CheckoutLinesItem {" in content
+
+
+def test_nested_type_names_never_take_the_files_own_names(tmp_path: Path) -> None:
+    name_rules = {"properties": [fixture.nested("x", "Numeric", True)]}
+    group = make_group(
+        "g",
+        [
+            Declaration("Name", "Object", True, False, name_rules),
+            Declaration("Schemas", "Object", True, False, name_rules),
+        ],
+    )
+    plan = build_plan(["event", "event schemas"], [group], {"event": ["g"], "event schemas": ["g"]})
+    content = typescript.generate(plan)
+    assert "interface EventName2 {" in content and "interface EventSchemas2 {" in content
+    usage = f'{IMPORT}posthog.capture("event", {{ Name: {{ x: 1 }}, Schemas: {{ x: 2 }} }});\n'
+    bad = {"wrong": 'posthog.capture("event schemas", { Name: { x: 1 }, Schemas: { x: "2" } });'}
+    _compile(tmp_path, content, usage, bad)

@@ -11,6 +11,15 @@ An event without properties gets `ECapture(distinctId, properties ...posthog.Pro
 `bool`, DateTime `time.Time`, Object `map[string]interface{}`, a name declared with several types
 `interface{}`.
 
+Validation rules: a String enum becomes a named string type with one typed constant per value (`type
+CheckoutPlan string`, `const CheckoutPlanFree CheckoutPlan = "free"`), a numeric enum a named float64 type
+likewise (Go lets an untyped constant such as "bogus" convert, so only typed values are refused); an Object with
+nested `properties` a struct named `<Event><Property>` whose MarshalJSON writes the declared names (optional
+fields are pointers, nil leaves them out; `Extra` holds undeclared keys unless `additionalProperties` is
+false); an Array a slice of its item type; `Any` is `interface{}` (Go's `any`). Other rules, and enums Go cannot
+type, appear in the doc comments of the functions and fields. These types are named after every function name,
+so adding a rule never renames a function.
+
 Identifiers follow PostHog's rules, so code written against its file calls the same functions. Where PostHog's
 file would not compile, a numeric suffix tells names apart instead (two events or properties mapping to one
 identifier); parameter names, which callers never write, also avoid Go's keywords and the predeclared and
@@ -20,13 +29,15 @@ The output is gofmt-clean: no line depends on the alignment gofmt would compute.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Final
 
 from eventschema.codegen.hashing import GENERATOR_VERSION
-from eventschema.codegen.names import pascal_case
-from eventschema.codegen.plan import Event, Property, TrackingPlan
+from eventschema.codegen.names import ITEMS, Namer, nested_name, pascal_case, path_text
+from eventschema.codegen.notes import property_notes
+from eventschema.codegen.plan import Event, Property, Shape, TrackingPlan
 
 TYPES: Final = {
     "String": "string",
@@ -34,7 +45,11 @@ TYPES: Final = {
     "Boolean": "bool",
     "DateTime": "time.Time",
     "Object": "map[string]interface{}",
+    "Any": "interface{}",
+    "Array": "[]interface{}",
 }
+# A property of one type without rules, by far the most common, needs no type name or import bookkeeping.
+PLAIN: Final = {t: go_type for t, go_type in TYPES.items() if t != "DateTime"}
 KEYWORDS: Final = frozenset(
     [
         "break",
@@ -145,8 +160,119 @@ def option_suffix(property_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in _OTHER.split(property_name) if part) or "Prop"
 
 
-def _type(prop: Property) -> str:
-    return TYPES[prop.types[0]] if len(prop.types) == 1 else "interface{}"
+def _enum_kind(shape: Shape) -> str | None:
+    """The Go type of a named enum type for the shape, if Go can have one."""
+    if shape.enum is None:
+        return None
+    if shape.property_type == "String" and all(isinstance(v, str) for v in shape.enum):
+        return "string"
+    if shape.property_type == "Numeric" and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in shape.enum
+    ):
+        return "float64"
+    return None
+
+
+def _nilable(go_type: str) -> bool:
+    return go_type.startswith(("[]", "map[")) or go_type in ("interface{}", "posthog.Properties")
+
+
+class _Types:
+    """Go types for properties, collecting the named types (enums, structs) they use."""
+
+    def __init__(self, names: Namer) -> None:
+        self.names = names
+        self.declarations: list[str] = []
+        self.imports: set[str] = set()
+
+    def property_type(self, prop: Property, event: str, path: tuple[str, ...]) -> str:
+        if len(prop.types) > 1:
+            return "interface{}"
+        if not prop.shapes:
+            if prop.types[0] == "DateTime":
+                self.imports.add("time")
+            return TYPES[prop.types[0]]
+        return self.shape(prop.shapes[0], event, path)
+
+    def shape(self, shape: Shape, event: str, path: tuple[str, ...]) -> str:
+        kind = _enum_kind(shape)
+        if kind is not None:
+            return self.enum(shape, kind, event, path)
+        if shape.properties is not None:
+            return self.struct(shape, event, path)
+        if shape.items is not None:
+            if len(shape.items) > 1:
+                return "[]interface{}"
+            return "[]" + self.shape(shape.items[0], event, (*path, ITEMS))
+        if shape.property_type == "DateTime":
+            self.imports.add("time")
+        return TYPES[shape.property_type]
+
+    def enum(self, shape: Shape, kind: str, event: str, path: tuple[str, ...]) -> str:
+        name = self.names.take(nested_name(event, path))
+        self.declarations += [
+            f"// {name} is a value allowed for {go_string(path_text(path))} of the event {go_string(event)}.",
+            f"type {name} {kind}",
+            "",
+        ]
+        for value in shape.enum or ():
+            constant = self.names.take(name + pascal_case(str(value), "Value"))
+            literal = go_string(value) if isinstance(value, str) else json.dumps(value)
+            self.declarations.append(f"const {constant} {name} = {literal}")
+        self.declarations.append("")
+        return name
+
+    def struct(self, shape: Shape, event: str, path: tuple[str, ...]) -> str:
+        name = self.names.take(nested_name(event, path))
+        fields = Namer({"MarshalJSON", "Extra"} if shape.additional_properties else {"MarshalJSON"})
+        lines = [
+            f"// {name} is the object {go_string(path_text(path))} of the event {go_string(event)}.",
+            f"type {name} struct {{",
+        ]
+        marshal = ["\tm := map[string]interface{}{}"]
+        if shape.additional_properties:
+            marshal += ["\tfor k, x := range v.Extra {", "\t\tm[k] = x", "\t}"]
+        for prop in shape.properties or ():
+            field = fields.take(pascal_case(prop.name, "Field"))
+            go_type = self.property_type(prop, event, (*path, prop.name))
+            notes = property_notes(prop, lambda s: _enum_kind(s) is not None)
+            key = go_string(prop.name)
+            if not prop.optional_in_types:
+                lines += [f"\t// {field} is {key}.{f' {notes}' if notes else ''}", f"\t{field} {go_type}", ""]
+                marshal.append(f"\tm[{key}] = v.{field}")
+                continue
+            pointer = "" if _nilable(go_type) else "*"
+            lines += [
+                f"\t// {field} is {key}, optional: nil leaves it out.{f' {notes}' if notes else ''}",
+                f"\t{field} {pointer}{go_type}",
+                "",
+            ]
+            marshal += [f"\tif v.{field} != nil {{", f"\t\tm[{key}] = {pointer}v.{field}", "\t}"]
+        if shape.additional_properties:
+            lines += ["\t// Extra holds properties outside the schema.", "\tExtra posthog.Properties", ""]
+        if lines[-1] == "":
+            lines.pop()
+        self.imports.add("encoding/json")
+        self.declarations += [
+            *lines,
+            "}",
+            "",
+            "// MarshalJSON writes the declared property names.",
+            f"func (v {name}) MarshalJSON() ([]byte, error) {{",
+            *marshal,
+            "\treturn json.Marshal(m)",
+            "}",
+            "",
+        ]
+        return name
+
+
+def _doc_notes(properties: Iterable[Property]) -> list[str]:
+    return [
+        f"// {go_string(prop.name)}: {notes}"
+        for prop in properties
+        if prop.shapes and (notes := property_notes(prop, lambda s: _enum_kind(s) is not None))
+    ]
 
 
 def _without_properties(event: str, capture: str, from_base: str) -> list[str]:
@@ -193,28 +319,36 @@ def _option(doc: str, name: str, option: str, parameter: str, body: list[str]) -
     ]
 
 
-def _with_properties(event: Event, base: str, taken: set[str]) -> list[str]:
+def _with_properties(event: Event, functions: list[str], types: _Types) -> list[str]:
     name = go_string(event.name)
-    capture, from_base = _unique(f"{base}Capture", taken), _unique(f"{base}CaptureFromBase", taken)
-    option, extra = _unique(f"{base}Option", taken), _unique(f"{base}WithExtraProps", taken)
+    go_types = {
+        p.name: (PLAIN.get(p.types[0]) if len(p.types) == 1 and not p.shapes else None)
+        or types.property_type(p, event.name, (p.name,))
+        for p in event.properties
+    }
+    capture, from_base, option, extra, *options = functions
     required = [p for p in event.properties if not p.optional_in_types]
     optional = [p for p in event.properties if p.optional_in_types]
     lines = [f"// {option} sets optional properties of the event {name}.", f"type {option} func(*posthog.Capture)", ""]
     for prop in optional:
-        function = _unique(f"{base}With{option_suffix(prop.name)}", taken)
+        function = options.pop(0)
         body = [f"\t\tc.Properties[{go_string(prop.name)}] = value"]
-        lines += _option(f"sets the property {go_string(prop.name)}.", function, option, f"value {_type(prop)}", body)
+        notes = property_notes(prop, lambda s: _enum_kind(s) is not None) if prop.shapes else ""
+        doc = f"sets the property {go_string(prop.name)}.{f' {notes}' if notes else ''}"
+        lines += _option(doc, function, option, f"value {go_types[prop.name]}", body)
     body = ["\t\tfor k, v := range props {", "\t\t\tc.Properties[k] = v", "\t\t}"]
     lines += _option("adds properties outside the schema.", extra, option, "props posthog.Properties", body)
 
     used = set(TAKEN_PARAMETERS)
     parameters = [(_unique(parameter_name(p.name), used), p) for p in required]
-    signature = [f"\t{parameter} {_type(prop)}," for parameter, prop in parameters] + [f"\toptions ...{option},"]
+    signature = [f"\t{parameter} {go_types[prop.name]}," for parameter, prop in parameters]
+    signature.append(f"\toptions ...{option},")
     fill = ["\tprops := posthog.Properties{}"]
     fill += [f"\tprops[{go_string(prop.name)}] = {parameter}" for parameter, prop in parameters]
     apply = ["\tfor _, opt := range options {", "\t\topt(&c)", "\t}", "\treturn c", "}", ""]
     lines += [
         f"// {capture} creates a capture of the event {name} with its required properties.",
+        *_doc_notes(required),
         f"func {capture}(",
         "\tdistinctId string,",
         *signature,
@@ -241,18 +375,30 @@ def _bases(events: Iterable[Event]) -> dict[str, str]:
     return {event.name: _unique(pascal_case(event.name, "Event"), taken) for event in events}
 
 
+def _function_names(events: tuple[Event, ...]) -> tuple[list[list[str]], set[str]]:
+    """Per event: its Capture, CaptureFromBase and, with properties, Option, WithExtraProps and With<Prop> per
+    optional property (in name order); and every name taken. All functions are named before any type."""
+    taken: set[str] = set()
+    functions = []
+    for event, base in zip(events, _bases(events).values(), strict=True):
+        suffixes = ["Capture", "CaptureFromBase", *(("Option", "WithExtraProps") if event.properties else ())]
+        suffixes += [f"With{option_suffix(p.name)}" for p in event.properties if p.optional_in_types]
+        functions.append([_unique(base + suffix, taken) for suffix in suffixes])
+    return functions, taken
+
+
 def generate(plan: TrackingPlan) -> str:
-    uses_time = any(_type(p) == TYPES["DateTime"] for e in plan.events for p in e.properties)
-    lines = [HEADER, "import (", *(['\t"time"', ""] if uses_time else []), '\t"github.com/posthog/posthog-go"', ")", ""]
+    functions, taken = _function_names(plan.events)
+    types = _Types(Namer(taken))
+    code: list[str] = []
+    for event, names in zip(plan.events, functions, strict=True):
+        if event.properties:
+            code += _with_properties(event, names, types)
+        else:
+            code += _without_properties(go_string(event.name), *names)
+    standard = [f"\t{go_string(name)}" for name in sorted(types.imports)]
+    lines = [HEADER, "import (", *standard, *([""] if standard else []), '\t"github.com/posthog/posthog-go"', ")", ""]
     if not plan.events:  # keep the import used, so an empty plan still compiles
         lines += ["// Properties is posthog-go's properties type.", "type Properties = posthog.Properties", ""]
-    taken: set[str] = set()
-    for event, base in zip(plan.events, _bases(plan.events).values(), strict=True):
-        if event.properties:
-            lines += _with_properties(event, base, taken)
-        else:
-            name = go_string(event.name)
-            lines += _without_properties(
-                name, _unique(f"{base}Capture", taken), _unique(f"{base}CaptureFromBase", taken)
-            )
+    lines += [*types.declarations, *code]
     return "\n".join(lines).rstrip("\n") + "\n"

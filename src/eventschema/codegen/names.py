@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+ITEMS = "[]"
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _NOT_PLAIN_ASCII = re.compile(r"[^\n\x20-\x7e]")
 
@@ -82,3 +83,39 @@ def json_document(value: Any) -> str:
     except orjson.JSONEncodeError:
         text = json.dumps(value, indent=2, ensure_ascii=False)
     return escape_unprintable(text)
+
+
+class Namer:
+    """Hands out identifiers unique within one generated file: `base`, then `base2`, `base3`, ... in call order.
+
+    Callers walk the plan in its sorted order, so the same plan always gets the same names.
+    """
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.taken = set(reserved)
+
+    def take(self, base: str) -> str:
+        candidate, number = base, 1
+        while candidate in self.taken:
+            number += 1
+            candidate = f"{base}{number}"
+        self.taken.add(candidate)
+        return candidate
+
+
+def nested_name(event_name: str, path: Iterable[str]) -> str:
+    """The base name of a type generated for a nested property: the event's and each path step's PascalCase.
+
+    A path holds property names and "[]" for an array's items (named "Item").
+    """
+    return pascal_case(event_name, "Event") + "".join(
+        "Item" if step == ITEMS else pascal_case(step, "Property") for step in path
+    )
+
+
+def path_text(path: Iterable[str]) -> str:
+    """A path as the engine names it in violations: `cart.items[]` (without indexes)."""
+    text = ""
+    for step in path:
+        text += step if step == ITEMS else f".{step}" if text else step
+    return text

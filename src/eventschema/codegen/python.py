@@ -12,17 +12,27 @@ run of other characters turned into "_". Beyond them, names that would break the
 a second event or property mapping to the same name ("_2", "_3", ...), Python keywords, `capture_` methods
 posthog-python already has, and argument names that collide with the SDK's keyword arguments or with names
 the method body uses ("_"). Property and event names reach the source only as string literals.
+
+Validation rules: an enum on a String, Boolean or Any property, or a Numeric enum of integers, becomes
+`Literal[...]` (Python has no literal floats, so another Numeric enum stays `float`); an Object with nested
+`properties` a `TypedDict` named `<Event><Property>` (numbered when two paths give one name; optional nested
+properties are `NotRequired`, and a TypedDict takes no undeclared keys); an Array `List[item type]`; `Any` is
+`object`, so mypy still checks everything around it. Other rules appear in the method's docstring and as
+comments in the TypedDicts.
 """
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from collections.abc import Iterable
 from typing import Final
 
 from eventschema.codegen.hashing import GENERATOR_VERSION
-from eventschema.codegen.plan import Event, Property, TrackingPlan
+from eventschema.codegen.names import ITEMS, Namer, nested_name
+from eventschema.codegen.notes import property_notes
+from eventschema.codegen.plan import Event, Property, Shape, TrackingPlan
 
 TYPES: Final = {
     "String": "str",
@@ -30,7 +40,27 @@ TYPES: Final = {
     "Boolean": "bool",
     "DateTime": "datetime",
     "Object": "Dict[str, Any]",
+    "Any": "object",
+    "Array": "List[Any]",
 }
+# Module-level names of the file: nested TypedDicts must not take them.
+MODULE_NAMES: Final = frozenset(
+    {
+        "Any",
+        "Dict",
+        "List",
+        "Literal",
+        "NotRequired",
+        "Optional",
+        "OptionalCaptureArgs",
+        "Posthog",
+        "PosthogTyped",
+        "TypedDict",
+        "Union",
+        "Unpack",
+        "datetime",
+    }
+)
 # posthog-python's own capture methods, which a generated method must not override.
 SDK_METHODS: Final = frozenset({"capture", "capture_ai", "capture_exception"})
 # OptionalCaptureArgs' keys (an argument of the same name would overlap **kwargs), the method's own
@@ -113,24 +143,119 @@ def argument_name(property_name: str) -> str:
     return identifier
 
 
-def _type(prop: Property) -> str:
-    types = [TYPES[t] for t in prop.types]
-    return types[0] if len(types) == 1 else f"Union[{', '.join(types)}]"
+def _literal(value: object) -> str | None:
+    """A value `Literal[...]` may hold, or None (floats may not; an integral float is written as an int)."""
+    if isinstance(value, bool | str):
+        return py_string(value) if isinstance(value, str) else repr(value)
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 2**53 else None
+    return repr(value)
 
 
-def _method(event: Event, name: str) -> list[str]:
+def _literals(shape: Shape) -> list[str] | None:
+    if shape.enum is None or shape.property_type not in ("String", "Numeric", "Boolean", "Any"):
+        return None
+    literals = [_literal(value) for value in shape.enum]
+    if any(literal is None for literal in literals):
+        return None
+    if shape.property_type == "Numeric" and any(isinstance(value, bool | str) for value in shape.enum):
+        return None  # a numeric string or a boolean: the engine's coercions, not values Python code would send
+    return [literal for literal in literals if literal is not None]
+
+
+@functools.cache
+def _plain(types: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """The annotation for a property of these types without rules, and the names it needs imported."""
+    annotations = [TYPES[t] for t in types]
+    used = {"Union"} if len(annotations) > 1 else set()
+    used |= {"List"} if "Array" in types else set()
+    used |= {"datetime"} if "DateTime" in types else set()
+    annotation = annotations[0] if len(annotations) == 1 else f"Union[{', '.join(annotations)}]"
+    return annotation, frozenset(used)
+
+
+class _Types:
+    """Type expressions for properties, collecting the nested TypedDicts (and the typing names) they use."""
+
+    def __init__(self) -> None:
+        self.names = Namer(MODULE_NAMES)
+        self.typed_dicts: list[str] = []
+        self.used: set[str] = set()
+
+    def shape(self, shape: Shape, event: str, path: tuple[str, ...]) -> str:
+        literals = _literals(shape)
+        if literals is not None:
+            self.used.add("Literal")
+            return f"Literal[{', '.join(literals)}]"
+        if shape.properties is not None:
+            return self.typed_dict(shape, event, path)
+        if shape.items is not None:
+            self.used.add("List")
+            return f"List[{self.union(shape.items, event, (*path, ITEMS))}]"
+        return self.plain((shape.property_type,))
+
+    def plain(self, types: tuple[str, ...]) -> str:
+        """The type of a property without rules (most of them), computed once per combination of types."""
+        annotation, used = _plain(types)
+        self.used |= used
+        return annotation
+
+    def union(self, shapes: tuple[Shape, ...], event: str, path: tuple[str, ...]) -> str:
+        types = list(dict.fromkeys(self.shape(shape, event, path) for shape in shapes))
+        if len(types) > 1:
+            self.used.add("Union")
+        return types[0] if len(types) == 1 else f"Union[{', '.join(types)}]"
+
+    def property_type(self, prop: Property, event: str, path: tuple[str, ...]) -> str:
+        if not prop.shapes:
+            return self.plain(prop.types)
+        return self.union(prop.shapes, event, path)
+
+    def typed_dict(self, shape: Shape, event: str, path: tuple[str, ...]) -> str:
+        name = self.names.take(nested_name(event, path))
+        lines = [f"{name} = TypedDict(", f"    {py_string(name)},", "    {"]
+        for prop in shape.properties or ():
+            annotation = self.property_type(prop, event, (*path, prop.name))
+            if prop.optional_in_types:
+                self.used.add("NotRequired")
+                annotation = f"NotRequired[{annotation}]"
+            notes = property_notes(prop, lambda s: _literals(s) is not None)
+            lines.append(f"        {py_string(prop.name)}: {annotation},{f'  # {notes}' if notes else ''}")
+        self.typed_dicts += [*lines, "    },", ")", "", ""]
+        self.used.add("TypedDict")
+        return name
+
+
+def _docstring(event: Event, arguments: dict[str, str]) -> str:
+    text = f"Capture the event {event.name!r} with its typed properties."
+    notes = [
+        f"{arguments[p.name]}: {note}"
+        for p in event.properties
+        if p.shapes and (note := property_notes(p, lambda s: _literals(s) is not None))
+    ]
+    if not notes:
+        return py_string(text)
+    lines = "".join(f"        {line}\n" for line in ["Rules the types do not show:", *notes])
+    docstring = f"{text}\n\n{lines}        "
+    if docstring.replace("\n", "").isprintable() and "\\" not in docstring and '"""' not in docstring:
+        return f'"""{docstring}"""'
+    return py_string(docstring)
+
+
+def _method(event: Event, name: str, types: _Types) -> list[str]:
     required = [p for p in event.properties if not p.optional_in_types]
     optional = [p for p in event.properties if p.optional_in_types]
     taken: set[str] = set()
     arguments = {p.name: _unique(argument_name(p.name), taken) for p in [*required, *optional]}
+    annotations = {p.name: types.property_type(p, event.name, (p.name,)) for p in event.properties}
     lines = [f"    def {name}(", "        self,", "        *,"]
-    lines += [f"        {arguments[p.name]}: {_type(p)}," for p in required]
-    lines += [f"        {arguments[p.name]}: Optional[{_type(p)}] = None," for p in optional]
+    lines += [f"        {arguments[p.name]}: {annotations[p.name]}," for p in required]
+    lines += [f"        {arguments[p.name]}: Optional[{annotations[p.name]}] = None," for p in optional]
     lines += [
         "        extra_properties: Optional[Dict[str, Any]] = None,",
         "        **kwargs: Unpack[OptionalCaptureArgs],",
         "    ) -> Optional[str]:",
-        f"        {py_string(f'Capture the event {event.name!r} with its typed properties.')}",
+        f"        {_docstring(event, arguments)}",
     ]
     initial = ", ".join(f"{py_string(p.name)}: {arguments[p.name]}" for p in required)
     lines.append(f"        properties: Dict[str, Any] = {{{initial}}}")
@@ -154,9 +279,12 @@ def _method_names(events: Iterable[Event]) -> dict[str, str]:
 
 
 def generate(plan: TrackingPlan) -> str:
-    uses_datetime = any("DateTime" in p.types for e in plan.events for p in e.properties)
-    uses_union = any(len(p.types) > 1 for e in plan.events for p in e.properties)
-    typing_names = ["Any", "Dict", "Optional", *(["Union"] if uses_union else [])]
+    types = _Types()
+    names = _method_names(plan.events)
+    methods = [_method(event, names[event.name], types) for event in plan.events]
+    uses_datetime = "datetime" in types.used
+    typing_names = sorted({"Any", "Dict", "Optional", *(types.used & {"List", "Literal", "Union"})})
+    extensions = sorted({"Unpack", *(types.used & {"NotRequired", "TypedDict"})})
     lines = [HEADER]
     lines += ["from datetime import datetime"] if uses_datetime else []
     lines += [
@@ -164,13 +292,12 @@ def generate(plan: TrackingPlan) -> str:
         "",
         "from posthog import Posthog",
         "from posthog.args import OptionalCaptureArgs",
-        "from typing_extensions import Unpack",
+        f"from typing_extensions import {', '.join(extensions)}",
         "",
         "",
+        *types.typed_dicts,
         CLASS,
     ]
-    names = _method_names(plan.events)
-    methods = [_method(event, names[event.name]) for event in plan.events]
     if not methods:
         lines.append("    pass")
     for method in methods:

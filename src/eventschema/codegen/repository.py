@@ -18,8 +18,8 @@ async def event_names(session: AsyncSession, project_id: int) -> Sequence[AnyRow
 
 
 async def group_properties(session: AsyncSession, project_id: int) -> Sequence[AnyRow]:
-    """(group_name, name, property_type, is_required, is_optional_in_types); the property columns are null
-    for a group without properties."""
+    """(group_name, name, property_type, is_required, is_optional_in_types, validation_rules); the property
+    columns are null for a group without properties."""
     statement = (
         select(
             PropertyGroup.name.label("group_name"),
@@ -27,6 +27,7 @@ async def group_properties(session: AsyncSession, project_id: int) -> Sequence[A
             Property.property_type,
             Property.is_required,
             Property.is_optional_in_types,
+            Property.validation_rules,
         )
         .outerjoin(Property, Property.property_group_id == PropertyGroup.id)
         .where(PropertyGroup.project_id == project_id)

@@ -10,12 +10,12 @@ from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make
 
 async def load_plan(session: AsyncSession, project_id: int) -> TrackingPlan:
     declarations: defaultdict[str, list[Declaration]] = defaultdict(list)
-    for group_name, name, property_type, is_required, is_optional_in_types in await repository.group_properties(
+    for group_name, name, property_type, required, optional, rules in await repository.group_properties(
         session, project_id
     ):
         found = declarations[group_name]  # created even for a group without properties
         if name is not None:
-            found.append(Declaration(name, property_type, is_required, is_optional_in_types))
+            found.append(Declaration(name, property_type, required, optional, rules or None))
     linked: defaultdict[str, list[str]] = defaultdict(list)
     for event_name, group_name in await repository.links(session, project_id):
         linked[event_name].append(group_name)

@@ -143,7 +143,9 @@ EnumValues = Annotated[
     AfterValidator(_enum_values),
     Field(json_schema_extra={"minItems": 1, "maxItems": MAX_ENUM, "uniqueItems": True}),
 ]
-Pattern = Annotated[str, NoNullCharacters, AfterValidator(_compiles)]
+Pattern = Annotated[
+    str, NoNullCharacters, AfterValidator(_compiles), WithJsonSchema({"type": "string", "pattern": "^[^\\x00]*$"})
+]
 Format = Literal["email", "uri", "uuid", "date", "date-time"]
 
 

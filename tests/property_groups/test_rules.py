@@ -20,6 +20,8 @@ ACCEPTED: list[tuple[str, dict[str, Any]]] = [
     ("Numeric", {"minimum": 0, "maximum": 10.5}),
     ("Numeric", {"exclusiveMinimum": -1.5, "exclusiveMaximum": 100}),
     ("Numeric", {"minimum": 5, "maximum": 5}),
+    ("Numeric", {"minimum": -1e300, "maximum": 12345678901234567}),
+    ("String", {"enum": ["", "a\x00b", "é✓"]}),
     ("Numeric", {"enum": [1, 2], "not": {"enum": [3]}, "minimum": 1, "exclusiveMaximum": 9}),
     ("String", {"pattern": "^[a-z]+-\\d{2}$"}),
     ("String", {"pattern": "(?i)pro|free"}),

@@ -4,6 +4,7 @@ Each write is checked as in a whole-group update and changes what the group show
 rendered group, cached per process, is rebuilt), its `updated_at`, and the compiled checkers of the project.
 """
 
+import asyncio
 from typing import Any
 
 from eventschema.db import Database
@@ -355,3 +356,32 @@ async def test_a_project_the_key_cannot_reach_is_403(client, db: Database, accou
             403,
             denied("You don't have access to the project."),
         )
+
+
+async def test_concurrent_writes_to_one_group_never_fail_with_a_500(client, account: Account) -> None:
+    """Two adds of one name at once: one 201 and one 400; adds and a whole-group update at once all apply in turn."""
+    group = await create_group(client, account, "g")
+    for iteration in range(5):
+        body = prop(f"dup {iteration}")
+        responses = await asyncio.gather(
+            *(client.post(_properties(account, group["id"]), json=body, headers=account.headers) for _ in range(2))
+        )
+        assert sorted(r.status_code for r in responses) == [201, 400]
+        loser = next(r for r in responses if r.status_code == 400)
+        assert loser.json() == error(
+            "invalid_input", f"A property named 'dup {iteration}' already exists in this group", "name"
+        )
+    current = await _group(client, account, group["id"])
+    kept = [{"id": p["id"], **prop(p["name"])} for p in current["properties"]]
+    responses = await asyncio.gather(
+        client.post(_properties(account, group["id"]), json=prop("added"), headers=account.headers),
+        client.patch(
+            account.url(f"schema_property_groups/{group['id']}/"),
+            json={"properties": [*kept, prop("listed")]},
+            headers=account.headers,
+        ),
+    )
+    assert sorted(r.status_code for r in responses) == [200, 201]
+    names = [p["name"] for p in (await _group(client, account, group["id"]))["properties"]]
+    # Whichever went first, the group's list is consistent: the update's list, plus the added one if it came last.
+    assert names in ([*[f"dup {i}" for i in range(5)], "listed"], ["added", *[f"dup {i}" for i in range(5)], "listed"])

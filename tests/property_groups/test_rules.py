@@ -229,7 +229,7 @@ REFUSED: list[tuple[str, Any, dict[str, Any]]] = [
         {"enum": [str(n) for n in range(1001)]},
         _refusal("max_length", "Ensure this field has no more than 1000 elements.", "enum"),
     ),
-    ("String", {"enum": ["a", "b", "a"]}, _refusal("unique", "The value 'a' appears more than once.", "enum")),
+    ("String", {"enum": ["a", "b", "a"]}, _refusal("unique", 'The value "a" appears more than once.', "enum")),
     ("Numeric", {"enum": [1, 1.0]}, _refusal("unique", "The value 1.0 appears more than once.", "enum")),
     (
         "String",
@@ -242,7 +242,7 @@ REFUSED: list[tuple[str, Any, dict[str, Any]]] = [
         _refusal("invalid_input", "Enum values must be strings, numbers or booleans.", "enum__0"),
     ),
     ("String", {"enum": ["a", None]}, _refusal("null", "This field may not be null.", "enum__1")),
-    ("String", {"not": {"enum": ["x", "x"]}}, _refusal("unique", "The value 'x' appears more than once.", "not__enum")),
+    ("String", {"not": {"enum": ["x", "x"]}}, _refusal("unique", 'The value "x" appears more than once.', "not__enum")),
     ("String", {"not": {}}, _refusal("required", "This field is required.", "not__enum")),
     ("String", {"not": {"enum": []}}, _refusal("empty", "This list may not be empty.", "not__enum")),
     # patterns RE2 cannot run

@@ -13,6 +13,7 @@ pattern can make a check backtrack. RE2 has no lookarounds and no backreferences
 import math
 from typing import Annotated, Any, Literal, get_args
 
+import orjson
 import re2
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -110,7 +111,8 @@ def _enum_values(values: list[Any]) -> list[Any]:
     for value in values:
         key = _json_key(value)
         if key in seen:
-            raise PydanticCustomError("unique", "The value {value} appears more than once.", {"value": repr(value)})
+            shown = orjson.dumps(value).decode()
+            raise PydanticCustomError("unique", "The value {value} appears more than once.", {"value": shown})
         seen.add(key)
     return values
 
@@ -195,7 +197,9 @@ class NotRule(_Strict):
 
 
 class Rules(_Strict):
-    """`validation_rules`: JSON Schema 2020-12 keywords; which property types each applies to is in RULE_KEYS."""
+    """Rules a property's values must follow: JSON Schema 2020-12 keywords, each for some property types (enum, not:
+    scalar types; the bounds: Numeric; pattern, lengths, format: String; properties, additionalProperties: Object;
+    items, minItems, maxItems: Array)."""
 
     enum: EnumValues | None = None
     not_: NotRule | None = Field(default=None, alias="not")

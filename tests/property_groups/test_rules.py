@@ -5,8 +5,10 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from tests.event_schemas.api import create_definition, create_group, error, link, prop
+from eventschema.db import Database
+from tests.event_schemas.api import NO_SUCH_ID, NOT_FOUND, create_definition, create_group, error, link, prop
 from tests.factories import Account
 
 NESTED_DEFAULTS = {"is_required": False, "is_optional_in_types": False, "description": "", "validation_rules": None}
@@ -408,3 +410,24 @@ async def test_cached_groups_show_changed_rules_at_once(client, account: Account
     links = (await client.get(account.url("event_schemas/"), headers=account.headers)).json()["results"]
     assert groups[0]["properties"][0]["validation_rules"] == {"enum": ["pro"]}
     assert links[0]["property_group"]["properties"][0]["validation_rules"] == {"enum": ["pro"]}
+
+
+async def test_no_rules_are_stored_as_sql_null(client, db: Database, account: Account) -> None:
+    """Not as a JSON `null`, so that `validation_rules IS NULL` finds every property without rules."""
+    group = await create_group(client, account, "g", [prop("a"), prop("b", validation_rules={"enum": ["x"]})])
+    body = {"properties": [*({"id": p["id"], **prop(p["name"])} for p in group["properties"]), prop("c")]}
+    await client.patch(account.url(f"schema_property_groups/{group['id']}/"), json=body, headers=account.headers)
+    await client.post(
+        account.url(f"schema_property_groups/{group['id']}/properties/"), json=prop("d"), headers=account.headers
+    )
+    async with db.session(write=False) as session:
+        rows = await session.execute(text("SELECT name FROM schema_properties WHERE validation_rules IS NULL"))
+        assert sorted(rows.scalars()) == ["a", "b", "c", "d"]
+
+
+async def test_an_unknown_group_is_404_before_its_rules_are_checked(client, account: Account) -> None:
+    body = {"properties": [prop("on", "Boolean", validation_rules={"minLength": 1})]}
+    url = account.url(f"schema_property_groups/{NO_SUCH_ID}/")
+    for method in ("PATCH", "PUT"):
+        response = await client.request(method, url, json={"name": "g", **body}, headers=account.headers)
+        assert (method, response.status_code, response.json()) == (method, 404, NOT_FOUND)

@@ -22,6 +22,7 @@ PROPERTY_KEYS = [
     "is_required",
     "is_optional_in_types",
     "description",
+    "validation_rules",
     "created_at",
     "updated_at",
 ]

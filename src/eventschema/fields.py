@@ -1,6 +1,6 @@
 """Field types shared by request schemas, raising PostHog's error codes and messages."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -78,10 +78,13 @@ class RequestModel(BaseModel):
 class PartialModel(RequestModel):
     """PATCH bodies: only the fields present are changed."""
 
+    # Fields for which null is a value (e.g. "no rules") rather than a mistake.
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
     def changes(self) -> dict[str, Any]:
         """The fields the client sent; an explicit null is refused, as DRF does for non-nullable fields."""
         changes = super().changes()
         for name, value in changes.items():
-            if value is None:
+            if value is None and name not in self.NULLABLE:
                 raise errors.ValidationError("This field may not be null.", code="null", attr=name)
         return changes

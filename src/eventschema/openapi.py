@@ -76,7 +76,10 @@ def request_body(
         schema = _lax(current.model_json_schema(ref_template=REF_TEMPLATE))
         _components.update(schema.pop("$defs", {}))
         if issubclass(current, PartialModel):
-            schema["properties"] = {name: _without_null(field) for name, field in schema["properties"].items()}
+            schema["properties"] = {
+                name: field if name in current.NULLABLE else _without_null(field)
+                for name, field in schema["properties"].items()
+            }
         _components[current.__name__] = schema
         refs.append({"$ref": REF_TEMPLATE.format(model=current.__name__)})
         if current is model:
@@ -89,13 +92,18 @@ def request_body(
     return {"requestBody": {"required": required, "content": content}}
 
 
-def creation(resource: str, body: dict[str, Any]) -> dict[str, Any]:
-    """`openapi_extra` for a create route: its body, and links from the new object to the routes of its id."""
-    parameters = {"project_id": "$request.path.project_id", "id": "$response.body#/id"}
-    links = {
-        f"{verb}_{resource}": {"operationId": f"{verb}_{resource}", "parameters": parameters}
-        for verb in ("retrieve", "update", "replace", "delete")
-    }
+def creation(
+    resource: str,
+    body: dict[str, Any],
+    verbs: tuple[str, ...] = ("retrieve", "update", "replace", "delete"),
+    id_parameter: str = "id",
+) -> dict[str, Any]:
+    """`openapi_extra` for a create route: its body, and links from the new object to the routes of its id (the
+    path parameter `id_parameter`; other path parameters are passed on from the request)."""
+    parameters = {"project_id": "$request.path.project_id", id_parameter: "$response.body#/id"}
+    if id_parameter != "id":
+        parameters["id"] = "$request.path.id"
+    links = {f"{verb}_{resource}": {"operationId": f"{verb}_{resource}", "parameters": parameters} for verb in verbs}
     return {**body, "responses": {"201": {"links": links}}}
 
 

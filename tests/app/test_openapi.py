@@ -18,6 +18,8 @@ DOCUMENTED_AT_LEAST = {
     "/api/projects/{project_id}/event_definitions/{id}/": {"get", "patch", "put", "delete"},
     "/api/projects/{project_id}/schema_property_groups/": {"get", "post"},
     "/api/projects/{project_id}/schema_property_groups/{id}/": {"get", "patch", "put", "delete"},
+    "/api/projects/{project_id}/schema_property_groups/{id}/properties/": {"post"},
+    "/api/projects/{project_id}/schema_property_groups/{id}/properties/{property_id}/": {"get", "patch", "delete"},
     "/api/projects/{project_id}/event_schemas/": {"get", "post"},
     "/api/projects/{project_id}/event_schemas/{id}/": {"get", "patch", "put", "delete"},
 }
@@ -153,6 +155,8 @@ async def test_enums_are_declared(client) -> None:
         "Numeric",
         "Boolean",
         "Object",
+        "Any",
+        "Array",
     }
     assert components["ValidationSettingsUpdate"]["properties"]["validation_mode"]["enum"] == ["posthog", "strict"]
 

@@ -110,7 +110,10 @@ async def test_a_change_missed_while_disconnected_is_seen_after_reconnecting(db:
         assert len(await list_results(client, account, "event_schemas/")) == 1
         async with db.engine.begin() as connection:
             killed = await connection.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name = :name"
+                ),
                 {"name": listener.APPLICATION_NAME},
             )
             assert killed.all() == [(True,)]

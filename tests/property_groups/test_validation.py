@@ -7,7 +7,9 @@ DUPLICATE_GROUP = "A property group with this name already exists for this team"
 REQUIRED = error("required", "This field is required.", "name")
 BLANK = "This field may not be blank."
 NULL = "This field may not be null."
-INVALID_TYPE = '"Duration" is not a valid choice. Choose one of: DateTime, String, Numeric, Boolean, Object.'
+INVALID_TYPE = (
+    '"Duration" is not a valid choice. Choose one of: DateTime, String, Numeric, Boolean, Object, Any, Array.'
+)
 
 # (body, the exact error it gets); none of them writes anything.
 INVALID_BODIES = [

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from eventschema.ids import uuid7
 from eventschema.models.base import Base, UTCDateTime, utcnow
 
-PROPERTY_TYPES = ("DateTime", "String", "Numeric", "Boolean", "Object")
+PROPERTY_TYPES = ("DateTime", "String", "Numeric", "Boolean", "Object", "Any", "Array")
 ENFORCEMENT_MODES = ("allow", "warn", "reject")
 
 
@@ -70,7 +70,8 @@ class Property(Base):
     is_optional_in_types: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
     # Rules beyond the type (enum, ranges, pattern, nested properties, ...), a JSON object; None: no rules.
-    validation_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Stored normalised (property_groups.rules); None is SQL NULL, not a JSON null.
+    validation_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -43,6 +43,7 @@ def property_dict(row: Any) -> dict[str, Any]:
         "is_required": row.is_required,
         "is_optional_in_types": row.is_optional_in_types,
         "description": row.description,
+        "validation_rules": row.validation_rules,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }

@@ -25,6 +25,7 @@ PROPERTY_COLUMNS = (
     Property.is_required,
     Property.is_optional_in_types,
     Property.description,
+    Property.validation_rules,
     Property.created_at,
     Property.updated_at,
 )
@@ -123,6 +124,28 @@ async def name_taken(session: AsyncSession, project_id: int, name: str, except_i
 async def properties_of(session: AsyncSession, group_id: UUID) -> Sequence[Property]:
     statement = select(Property).where(Property.property_group_id == group_id)
     return (await session.execute(statement)).scalars().all()
+
+
+async def property_row(session: AsyncSession, project_id: int, group_id: UUID, property_id: UUID) -> AnyRow | None:
+    """A property's representation columns, if it belongs to that group of that project."""
+    statement = (
+        select(*PROPERTY_COLUMNS)
+        .join(PropertyGroup, PropertyGroup.id == Property.property_group_id)
+        .where(PropertyGroup.project_id == project_id, PropertyGroup.id == group_id, Property.id == property_id)
+    )
+    return (await session.execute(statement)).first()
+
+
+async def property_of(session: AsyncSession, group_id: UUID, property_id: UUID) -> Property | None:
+    statement = select(Property).where(Property.property_group_id == group_id, Property.id == property_id)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def property_name_taken(session: AsyncSession, group_id: UUID, name: str, except_id: UUID | None = None) -> bool:
+    statement = select(Property.id).where(Property.property_group_id == group_id, Property.name == name)
+    if except_id is not None:
+        statement = statement.where(Property.id != except_id)
+    return (await session.execute(statement.limit(1))).first() is not None
 
 
 def _insert_group_statement(dialect: str) -> Any:

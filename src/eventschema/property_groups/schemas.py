@@ -1,39 +1,43 @@
 """Property group and property shapes: <Thing>Read / <Thing>Create / <Thing>Update."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, get_args
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field
 
 from eventschema.fields import Name400, PartialModel, PropertyName, RequestModel, Text
-
-PropertyType = Literal["DateTime", "String", "Numeric", "Boolean", "Object"]
-_CHOICES = ", ".join(get_args(PropertyType))
+from eventschema.property_groups.rules import PropertyType, PropertyTypeIn, Rules
 
 
-def _known_type(value: Any) -> Any:
-    """PostHog's invalid-choice message, followed by the choices, so a typo can be fixed without the docs."""
-    if value is None or value in get_args(PropertyType):
-        return value  # None: reported by the field itself as "may not be null"
-    raise PydanticCustomError(
-        "invalid_choice",
-        '"{value}" is not a valid choice. Choose one of: {choices}.',
-        {"value": value, "choices": _CHOICES},
-    )
+class PropertyCreate(RequestModel):
+    """A property, as POST .../properties/ takes it and as each entry of a group's `properties` does."""
 
-
-PropertyTypeIn = Annotated[PropertyType, BeforeValidator(_known_type)]
-
-
-class PropertyWrite(RequestModel):
-    id: UUID | None = None
     name: PropertyName
     property_type: PropertyTypeIn
     is_required: bool = False
     is_optional_in_types: bool = False
     description: Text = ""
+    validation_rules: Rules | None = None
+
+
+class PropertyWrite(PropertyCreate):
+    """An entry of a group's `properties`: with the id of an existing property, that property is updated."""
+
+    id: UUID | None = None
+
+
+class PropertyUpdate(PartialModel):
+    """PATCH of one property: the fields sent are changed; `validation_rules: null` removes the rules."""
+
+    NULLABLE = frozenset({"validation_rules"})
+
+    name: PropertyName | None = None
+    property_type: PropertyTypeIn | None = None
+    is_required: bool | None = None
+    is_optional_in_types: bool | None = None
+    description: Text | None = None
+    validation_rules: Rules | None = None
 
 
 class PropertyGroupCreate(RequestModel):
@@ -55,6 +59,7 @@ class PropertyRead(BaseModel):
     is_required: bool
     is_optional_in_types: bool
     description: str
+    validation_rules: Rules | None
     created_at: datetime
     updated_at: datetime
 

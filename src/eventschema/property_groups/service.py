@@ -13,9 +13,9 @@ from eventschema.auth.principal import Principal
 from eventschema.enforcement.changes import schema_changed
 from eventschema.ids import uuid7
 from eventschema.models import Property, utcnow
-from eventschema.property_groups import repository
+from eventschema.property_groups import repository, rules
 from eventschema.property_groups.rendering import GroupRenderer
-from eventschema.property_groups.schemas import PropertyGroupCreate, PropertyGroupUpdate, PropertyWrite
+from eventschema.property_groups.schemas import PropertyCreate, PropertyGroupCreate, PropertyGroupUpdate, PropertyWrite
 
 DUPLICATE_GROUP = "A property group with this name already exists for this team"
 PROPERTY_FIELDS = ("name", "property_type", "is_required", "is_optional_in_types", "description")
@@ -25,14 +25,21 @@ def _duplicate_group_error() -> errors.ValidationError:
     return errors.ValidationError(DUPLICATE_GROUP, attr="name")
 
 
-def _check_property_names(properties: Sequence[PropertyWrite]) -> None:
+def _checked(properties: Sequence[PropertyWrite]) -> list[dict[str, Any] | None]:
+    """Refuse a name given twice; the stored form of each property's rules, in the list's order."""
     seen: set[str] = set()
     for item in properties:
         if item.name in seen:
-            raise errors.ValidationError(
-                f"A property named '{item.name}' already exists in this group", attr="properties"
-            )
+            raise errors.ValidationError(duplicate_property(item.name), attr="properties")
         seen.add(item.name)
+    return [
+        rules.normalise(item.property_type, item.validation_rules, f"properties__{index}")
+        for index, item in enumerate(properties)
+    ]
+
+
+def duplicate_property(name: str) -> str:
+    return f"A property named '{name}' already exists in this group"
 
 
 def _unique_errors() -> dict[str, errors.APIError]:
@@ -60,8 +67,9 @@ async def retrieve(session: AsyncSession, renderer: GroupRenderer, project_id: i
 async def create(
     session: AsyncSession, project_id: int, principal: Principal, data: PropertyGroupCreate
 ) -> dict[str, Any]:
-    """Insert the group and its properties (two statements) and answer from what was written."""
-    _check_property_names(data.properties)
+    """Insert the group, its properties and the schema change (one statement on PostgreSQL) and answer from what
+    was written."""
+    stored_rules = _checked(data.properties)
     now = utcnow()
     group: dict[str, Any] = {
         "id": uuid7(),
@@ -73,7 +81,10 @@ async def create(
         "updated_at": now,
         "revision": 1,
     }
-    properties = [_property_values(group["id"], item, now) for item in data.properties]
+    properties = [
+        property_values(group["id"], item, item_rules, now)
+        for item, item_rules in zip(data.properties, stored_rules, strict=True)
+    ]
     with errors.unique_violations(_unique_errors()):
         if not await repository.create_group(session, group, properties):
             raise _duplicate_group_error()
@@ -93,7 +104,9 @@ async def create(
     }
 
 
-def _property_values(group_id: UUID, item: PropertyWrite, now: datetime) -> dict[str, Any]:
+def property_values(
+    group_id: UUID, item: PropertyCreate, stored_rules: dict[str, Any] | None, now: datetime
+) -> dict[str, Any]:
     """A new property's columns, in the order its representation lists them."""
     return {
         "id": uuid7(),
@@ -103,6 +116,7 @@ def _property_values(group_id: UUID, item: PropertyWrite, now: datetime) -> dict
         "is_required": item.is_required,
         "is_optional_in_types": item.is_optional_in_types,
         "description": item.description,
+        "validation_rules": stored_rules,
         "created_at": now,
         "updated_at": now,
     }
@@ -121,8 +135,7 @@ async def update(
         raise errors.NotFound()  # before any complaint about the body, as PostHog
     changes = data.changes()
     incoming: list[PropertyWrite] | None = changes.get("properties")
-    if incoming is not None:
-        _check_property_names(incoming)
+    stored_rules = _checked(incoming) if incoming is not None else []
     name = changes.get("name")
     if name is not None and name != group.name and await repository.name_taken(session, project_id, name, group.id):
         raise _duplicate_group_error()
@@ -136,7 +149,7 @@ async def update(
         group.revision += 1
         await session.flush()
         if incoming is not None:
-            await _replace_properties(session, group.id, incoming, now)
+            await _replace_properties(session, group.id, incoming, stored_rules, now)
     await schema_changed(session, project_id)
     fragment = await renderer.render_one(session, project_id, group.id)
     assert fragment is not None  # the group was just written in this transaction
@@ -144,7 +157,11 @@ async def update(
 
 
 async def _replace_properties(
-    session: AsyncSession, group_id: UUID, incoming: list[PropertyWrite], now: datetime
+    session: AsyncSession,
+    group_id: UUID,
+    incoming: list[PropertyWrite],
+    stored_rules: list[dict[str, Any] | None],
+    now: datetime,
 ) -> None:
     """The list is the complete new set: matching ids are updated in place (keeping their ids), entries
     without an id are created, and properties missing from the list are deleted."""
@@ -172,12 +189,12 @@ async def _replace_properties(
     if renamed:
         await session.flush()
     created: list[Property] = []
-    for item in incoming:
+    for item, item_rules in zip(incoming, stored_rules, strict=True):
         if item.id is None:
-            created.append(Property(**_property_values(group_id, item, now)))
+            created.append(Property(**property_values(group_id, item, item_rules, now)))
             continue
         prop = existing[item.id]
-        values = item.model_dump(include=set(PROPERTY_FIELDS))
+        values = {**item.model_dump(include=set(PROPERTY_FIELDS)), "validation_rules": item_rules}
         if any(getattr(prop, field) != value for field, value in values.items()):
             for field, value in values.items():
                 setattr(prop, field, value)

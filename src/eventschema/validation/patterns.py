@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-import re2  # type: ignore[import-untyped]
+import re2
 
 Search = Callable[[str], bool]
 

@@ -38,16 +38,21 @@ def _routes() -> list[tuple[str, str]]:
 ROUTES = _routes()
 
 
+class _Ids(dict[str, Any]):
+    """Path parameters; any id not named here (`id`, `property_id`, `invite_id`, ...) is an unknown uuid."""
+
+    def __missing__(self, key: str) -> str:
+        return "0196f7b0-0000-7000-8000-000000000000"
+
+
 def _url(path: str, team: Team, who: str) -> str:
-    ids: dict[str, Any] = {
-        "project_id": team.project_id,
-        "organization_id": team.organization_id,
-        "id": "0196f7b0-0000-7000-8000-000000000000",
-        "invite_id": "0196f7b0-0000-7000-8000-000000000000",
+    ids = _Ids(
+        project_id=team.project_id,
+        organization_id=team.organization_id,
         # Changing someone: the plain member; removing someone: oneself (leaving, which every member may do).
-        "user_uuid": team.uuids["target"],
-    }
-    return path.format(**ids)
+        user_uuid=team.uuids["target"],
+    )
+    return path.format_map(ids)
 
 
 async def _demote(client, team: Team) -> None:

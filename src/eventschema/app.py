@@ -31,6 +31,7 @@ from eventschema.event_definitions.router import router as event_definitions_rou
 from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.router import router as event_schemas_router
 from eventschema.events.router import router as events_router
+from eventschema.observed.router import router as observed_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
@@ -135,7 +136,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # keep the garbage collector from walking it again and again under load.
         gc.freeze()
         try:
-            async with start_background_tasks(app.state.database, settings, app.state.plans):
+            observer = app.state.gateway.observer
+            async with start_background_tasks(app.state.database, settings, app.state.plans, observer):
                 yield
         finally:
             await app.state.gateway.close()
@@ -181,6 +183,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         event_schemas_router,
         quarantine_router,
         events_router,
+        observed_router,
         sdk_router,
         analytics_v1_router,
     ):

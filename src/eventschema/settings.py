@@ -79,6 +79,30 @@ class Settings(BaseSettings):
         default=600.0, gt=0, description="How often each process deletes what is past its retention."
     )
 
+    observe_flush_seconds: float = Field(
+        default=1.0, gt=0, description="How often each process writes what the gateway observed (and at shutdown)."
+    )
+    observe_max_events: int = Field(
+        default=5000, ge=1, description="Event names tracked per project; events of further names count as overflow."
+    )
+    observe_max_properties: int = Field(
+        default=10_000, ge=1, description="Property names tracked per event; further ones count as its overflow."
+    )
+    violation_history_days: int = Field(
+        default=30, ge=1, description="How long hourly violation counters are kept (then pruned by retention)."
+    )
+    alert_interval_seconds: float = Field(
+        default=10.0, gt=0, description="How often each process checks alert thresholds and sends pending alerts."
+    )
+    alert_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of one alert webhook request.")
+    alert_max_backoff_seconds: float = Field(
+        default=300.0, gt=0, description="Longest wait between retries of an alert its receiver did not accept."
+    )
+    public_base_url: str = Field(
+        default="http://localhost:8000",
+        description="Where users reach this server (its web console); alerts link to <this>/events/<name>.",
+    )
+
     access_log: bool = Field(default=True, description="Log one line per HTTP request (eventschema.access).")
     log_format: Literal["text", "json"] = Field(
         default="text", description="text, or json: one JSON object per line for log shippers."

@@ -16,6 +16,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
+from eventschema.alerts.router import router as alerts_router
 from eventschema.auth.cache import AuthCache
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.background import start_background_tasks
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         quarantine_router,
         events_router,
         observed_router,
+        alerts_router,
         sdk_router,
         analytics_v1_router,
     ):

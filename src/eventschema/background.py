@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
+from eventschema.alerts.sender import Alerts
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.listener import SchemaListener
@@ -25,6 +26,7 @@ async def start_background_tasks(
     work: list[Coroutine[Any, Any, None]] = [
         retention.run(database, settings),
         observer.run(database),
+        Alerts(database, settings).run(),
     ]
     if database.dialect == "postgresql":
         work.append(SchemaListener(database.engine, plans).run())

@@ -106,13 +106,12 @@ async def test_low_cardinality_strings_get_an_enum_suggestion(app: FastAPI, clie
     assert ref["name"] == "ref" and "validation_rules" not in ref
 
 
-async def test_proposing_for_an_event_never_observed_is_400(client, account: Account) -> None:
+async def test_an_event_never_observed_gets_an_empty_draft(client, account: Account) -> None:
     created = await api(client, account, "POST", "event_definitions/", json={"name": "planned only"})
 
-    response = await client.post(account.url(f"event_definitions/{created['id']}/propose/"), headers=account.headers)
+    proposal = await api(client, account, "POST", f"event_definitions/{created['id']}/propose/")
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "not_observed"
+    assert proposal == {"name": "planned only (observed)", "description": "No events observed yet.", "properties": []}
 
 
 async def test_sdk_must_be_a_boolean(app: FastAPI, client, account: Account) -> None:

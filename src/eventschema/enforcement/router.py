@@ -65,18 +65,12 @@ async def validate_events(project: Reader, session: SessionDep, plans: PlansDep,
     return JSONResponse({"results": results})
 
 
+# Empty values mean "not given", as in the other routes' filters.
+TIME = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]}
 HISTORY_PARAMETERS = (
-    query(
-        "since",
-        "History from this time (ISO 8601), rounded down to its bucket.",
-        {"type": "string", "format": "date-time"},
-    ),
-    query(
-        "until",
-        "History before this time (ISO 8601); default: the end of the current hour.",
-        {"type": "string", "format": "date-time"},
-    ),
-    query("interval", "Bucket size of the history.", {"type": "string", "enum": ["hour", "day"]}),
+    query("since", "History from this time (ISO 8601), rounded down to its bucket.", TIME),
+    query("until", "History before this time (ISO 8601); default: the end of the current hour.", TIME),
+    query("interval", "Bucket size of the history.", {"type": "string", "enum": ["hour", "day", ""]}),
 )
 
 
@@ -98,11 +92,11 @@ async def violation_counts(
     """The last 24 hours per event, property and reason; with `since`, `until` or `interval`, the history (kept
     `violation_history_days`) per event and property, counted per hour or day."""
     page = page_params(request, settings)
-    if since is None and until is None and interval is None:
+    if not since and not until and not interval:
         total, results = await service.violation_counts(session, project.id, event, page.limit, page.offset)
         return paginated(request, settings, page, total, results)
     start, end, bucket = service.history_range(
-        query_time(since, "since"), query_time(until, "until"), interval, utcnow()
+        query_time(since, "since"), query_time(until, "until"), interval or None, utcnow()
     )
     total, history = await service.violation_history(
         session, project.id, event, start, end, bucket, page.limit, page.offset

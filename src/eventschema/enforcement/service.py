@@ -62,14 +62,13 @@ def bucket_start(hour: datetime, interval: str) -> datetime:
 def history_range(
     since: datetime | None, until: datetime | None, interval: str | None, now: datetime
 ) -> tuple[datetime, datetime, Interval]:
-    """The whole buckets [since, until) a history covers; until defaults to the end of the current hour."""
+    """The whole buckets [since, until) a history covers (none when since is not before until); until defaults to
+    the end of the current hour."""
     if interval not in (None, "hour", "day"):
         raise errors.ValidationError('"interval" must be "hour" or "day".', code="invalid_choice", attr="interval")
     chosen: Interval = "day" if interval == "day" else "hour"
     end = until or current_hour(now) + timedelta(hours=1)
     start = bucket_start(current_hour(since or end - DEFAULT_SPAN[chosen]), chosen)
-    if start >= end:
-        raise errors.ValidationError('"since" must be before "until".', code="invalid", attr="since")
     return start, end, chosen
 
 

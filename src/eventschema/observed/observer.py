@@ -72,7 +72,8 @@ class Observer:
         interval = self._settings.observe_flush_seconds
         while True:
             started = time.monotonic()
-            await self.flush()
+            # Shielded: when the app stops, a flush under way finishes, and the last one (`close`) waits for it.
+            await asyncio.shield(self.flush())
             self._wake.clear()
             try:
                 async with asyncio.timeout(max(0.0, interval - (time.monotonic() - started))):

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventschema import errors
 from eventschema.event_definitions import service as definitions
 from eventschema.models import OVERFLOW_EVENT, ObservedProperty
 from eventschema.observed import plan_repository, repository
@@ -119,9 +118,11 @@ async def propose(session: AsyncSession, project_id: int, definition_id: UUID) -
     definition = await definitions.retrieve(session, project_id, definition_id)
     observed = await repository.event(session, project_id, definition.name)
     if observed is None:
-        raise errors.ValidationError(
-            f"No events named '{definition.name}' have been observed yet.", code="not_observed"
-        )
+        return {
+            "name": f"{definition.name} (observed)"[:400],
+            "description": "No events observed yet.",
+            "properties": [],
+        }
     values = await repository.values(session, project_id, definition.name)
     rows = list(await repository.properties(session, project_id, [definition.name]))
     properties = []

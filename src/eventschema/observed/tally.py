@@ -12,9 +12,11 @@ Times are those of the requests: a shape's first request, and the latest request
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Final
 
 from eventschema.validation.checks import is_numeric_text
@@ -97,7 +99,7 @@ class EventTally:
 class Shape:
     """Events of one project and name with the same property names and value types, since the last flush."""
 
-    __slots__ = ("count", "first_seen", "keys", "last", "name", "project_id", "strings")
+    __slots__ = ("count", "first_seen", "keys", "last", "name", "pending", "pick", "project_id", "strings")
 
     def __init__(self, project_id: int, name: str, properties: dict[str, Any], at: datetime):
         self.project_id = project_id
@@ -106,16 +108,30 @@ class Shape:
         self.count = 0
         self.last = properties
         self.first_seen = at
+        own = [key for key, value in properties.items() if type(value) is str and not key.startswith("$")]
         # Each own (not `$`) string property: how many strings of each looks code, and the values kept.
-        self.strings: list[tuple[str, list[int], set[str]]] = [
-            (key, [0] * LOOKS_CODES, set())
-            for key, value in properties.items()
-            if type(value) is str and not key.startswith("$")
-        ]
+        self.strings: list[tuple[str, list[int], set[str]]] = [(key, [0] * LOOKS_CODES, set()) for key in own]
+        # The own strings of each event since they were last counted: picked in C, counted per distinct value.
+        self.pick: Callable[[dict[str, Any]], Any] | None = itemgetter(*own) if own else None
+        self.pending: list[Any] = []
+
+    def count_strings(self) -> None:
+        """Count the pending strings into `strings`, per distinct value."""
+        if not self.pending:
+            return
+        columns = [self.pending] if len(self.strings) == 1 else list(zip(*self.pending, strict=True))
+        for (_, seen, kept), column in zip(self.strings, columns, strict=True):
+            for value, n in Counter(column).items():
+                seen[looks(value)] += n
+                if len(kept) < KEPT_VALUES:
+                    kept.add(value[:VALUE_LENGTH])
+        self.pending.clear()
 
 
 EventKey = tuple[int, str]
 PropertyKey = tuple[int, str, str]
+# Own strings of a shape held before they are counted (bounds the memory they keep alive between flushes).
+PENDING_STRINGS: Final = 2048
 # Past this many shapes in one interval (a client sending ever new keys), the observer flushes early.
 MAX_SHAPES: Final = 20_000
 
@@ -139,7 +155,6 @@ class Tally:
         if shapes is None:
             shapes = self.shapes[project_id] = {}
         get = shapes.get
-        memo = _looks
         for name, properties in events:
             key = (name, *properties, *map(type, properties.values()))
             shape = get(key)
@@ -148,12 +163,11 @@ class Tally:
                 self.size += 1
             shape.count += 1
             shape.last = properties
-            for prop, seen, kept in shape.strings:
-                value = properties[prop]
-                code = memo.get(value)
-                seen[looks(value) if code is None else code] += 1
-                if len(kept) < KEPT_VALUES:
-                    kept.add(value[:VALUE_LENGTH])
+            if shape.pick is not None:
+                pending = shape.pending
+                pending.append(shape.pick(properties))
+                if len(pending) >= PENDING_STRINGS:
+                    shape.count_strings()
         self.last_seen = seen_at
 
     def fold(self) -> tuple[dict[EventKey, EventTally], dict[PropertyKey, PropertyTally]]:
@@ -161,6 +175,7 @@ class Tally:
         events: dict[EventKey, EventTally] = {}
         properties: dict[PropertyKey, PropertyTally] = {}
         for shape in (shape for shapes in self.shapes.values() for shape in shapes.values()):
+            shape.count_strings()
             n = shape.count
             strings = {prop: (seen, kept) for prop, seen, kept in shape.strings}
             event = events.get((shape.project_id, shape.name))

@@ -3,10 +3,12 @@
 This runs for every captured event, so the per-event work is kept to C-level operations: each event is reduced
 to its shape (its name, its property names and the JSON types of their values) and counted by shape; shapes
 repeat from request to request, so the work per property happens once per shape at each flush, not per event.
-String values are the exception: for properties whose name does not start with `$` (the SDK's own), each string
-counts towards how many looked numeric, boolean or like a date-time as PostHog's coercions would read them
-(remembered per distinct value by the process), and the first few distinct values of each property are kept for
-enum suggestions. The types and presence of `$` properties are counted; their strings are not looked into.
+String values of properties whose name does not start with `$` (the SDK's own) are looked into too: each counts
+towards how many looked numeric, boolean or like a date-time as PostHog's coercions would read them, and the first
+few distinct values of each property are kept for enum suggestions. They are picked per event in C
+(`itemgetter`), and counted per distinct value (`Counter`) when a shape's pile grows or at the flush; the looks
+of a value are remembered by the process. The types and presence of `$` properties are counted; their strings are
+not looked into.
 
 Times are those of the requests: a shape's first request, and the latest request of the interval for all.
 """

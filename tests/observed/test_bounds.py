@@ -3,15 +3,16 @@ project says so."""
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from eventschema.db import Database
 from eventschema.models import ObservedEvent, ObservedValue
+from eventschema.observed.inference import UNKNOWN_VALUES
 from eventschema.settings import Settings
 from tests.app.helpers import app_settings
 from tests.enforcement.helpers import api, event
 from tests.factories import Account
-from tests.observed.helpers import by_name, observed, send
+from tests.observed.helpers import by_name, definition_id, observed, send
 
 
 @pytest.fixture
@@ -52,4 +53,20 @@ async def test_observe_examples_false_keeps_no_examples_or_values(
     (plan,) = await observed(client, account, "a")
     assert (plan["example"], plan["events"]) == (None, 2)
     async with db.session(write=False) as session:
-        assert (await session.execute(select(func.count()).select_from(ObservedValue))).scalar_one() == 0
+        kept = (await session.execute(select(ObservedValue.value))).scalars().all()
+    assert kept == [UNKNOWN_VALUES]  # a placeholder, no value seen
+
+
+async def test_values_forgotten_with_examples_are_not_suggested_as_an_enum_later(
+    app: FastAPI, client, account: Account
+) -> None:
+    await send(app, client, account, [event("a", plan=["free", "pro"][i % 2]) for i in range(20)])
+    await api(client, account, "PATCH", "", json={"observe_examples": False})
+    await api(client, account, "PATCH", "", json={"observe_examples": True})
+    await send(app, client, account, [event("a", plan="free") for _ in range(20)])
+
+    identifier = await definition_id(client, account, "a")
+    (plan,) = (await api(client, account, "POST", f"event_definitions/{identifier}/propose/"))["properties"]
+
+    # "pro" was seen, but forgotten: no enum of ["free"] alone.
+    assert plan["property_type"] == "String" and "validation_rules" not in plan

@@ -30,6 +30,9 @@ REQUIRED_PRESENCE: Final = 0.99
 ENUM_MAX_VALUES: Final = 10
 ENUM_MIN_EVENTS: Final = 20
 VALUE_LENGTH: Final = 200
+# Kept in place of the values forgotten when examples were turned off: as long as a kept value can be, so no enum
+# is suggested from the values kept afterwards.
+UNKNOWN_VALUES: Final = "\u2026" * VALUE_LENGTH
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,10 @@ class Known:
         self.properties: set[tuple[int, str, str]] = set()
         self.values: dict[tuple[int, str, str], set[str]] = {}
 
+    def forget_values(self, project_id: int) -> None:
+        for key in [key for key in self.values if key[0] == project_id]:
+            del self.values[key]
+
     def trim(self) -> None:
         if len(self.properties) + len(self.values) > REMEMBERED:
             self.events.clear()
@@ -110,6 +114,8 @@ class Observer:
             for project_id, names in sorted(by_project.items()):
                 if project_id not in examples:
                     continue  # deleted meanwhile
+                if not examples[project_id]:
+                    self._known.forget_values(project_id)  # they were deleted when examples were turned off
                 admitted = await self._admit_events(session, project_id, names)
                 overflow = EventTally()
                 for name in names:

@@ -3,11 +3,12 @@
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.enforcement.repository import upsert_statement
 from eventschema.models import OVERFLOW_EVENT, ObservedEvent, ObservedProperty, ObservedValue, Project
+from eventschema.observed.inference import UNKNOWN_VALUES
 
 COUNTERS = (
     "null_count",
@@ -122,11 +123,20 @@ async def add_values(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
 
 
 async def forget_examples(session: AsyncSession, project_id: int) -> None:
-    """Drop the examples and values kept of a project's properties (its `observe_examples` was turned off)."""
+    """Drop the examples and values kept of a project's properties (its `observe_examples` was turned off).
+
+    Each property observed so far keeps one placeholder value instead, which no enum suggestion accepts: its
+    values are no longer all known, even if examples are turned on again.
+    """
     await session.execute(
         update(ObservedProperty).where(ObservedProperty.project_id == project_id).values(example=None)
     )
     await session.execute(delete(ObservedValue).where(ObservedValue.project_id == project_id))
+    placeholders = select(
+        ObservedProperty.project_id, ObservedProperty.event, ObservedProperty.property, literal(UNKNOWN_VALUES)
+    ).where(ObservedProperty.project_id == project_id)
+    columns = ["project_id", "event", "property", "value"]
+    await session.execute(insert(ObservedValue).from_select(columns, placeholders))
 
 
 async def set_observe_examples(session: AsyncSession, project_id: int, value: bool) -> None:

@@ -21,7 +21,7 @@ COUNTERS = (
     "boolean_strings",
     "datetime_strings",
 )
-# Rows per statement: well below the 32,767 parameters asyncpg (and SQLite) allow.
+# Names per IN list: well below the 32,767 parameters asyncpg (and SQLite) allow.
 CHUNK = 1000
 T = TypeVar("T")
 
@@ -78,48 +78,52 @@ def _later(column: Any, excluded: Any) -> Any:
     return case((excluded > column, excluded), else_=column)
 
 
+# The upserts are one statement run for many rows (executemany): the same SQL whatever the number of rows, so it
+# is compiled once per process, where a multi-row VALUES would be compiled again for every new row count.
+
+
 async def add_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Add to the counters of (project, event); rows sorted by key, so concurrent writers lock in one order."""
+    if not rows:
+        return
     rows.sort(key=lambda row: (row["project_id"], row["event"]))
-    for part in chunks(rows):
-        statement = upsert_statement(session)(ObservedEvent).values(list(part))
-        excluded = statement.excluded
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[ObservedEvent.project_id, ObservedEvent.event],
-                set_={
-                    "events": ObservedEvent.events + excluded.events,
-                    "overflow": ObservedEvent.overflow + excluded.overflow,
-                    "last_seen": _later(ObservedEvent.last_seen, excluded.last_seen),
-                },
-            )
-        )
+    statement = upsert_statement(session)(ObservedEvent)
+    excluded = statement.excluded
+    upsert = statement.on_conflict_do_update(
+        index_elements=[ObservedEvent.project_id, ObservedEvent.event],
+        set_={
+            "events": ObservedEvent.events + excluded.events,
+            "overflow": ObservedEvent.overflow + excluded.overflow,
+            "last_seen": _later(ObservedEvent.last_seen, excluded.last_seen),
+        },
+    )
+    await session.execute(upsert, rows)
 
 
 async def add_properties(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Add to the counters of (project, event, property); a new example replaces the one kept."""
+    if not rows:
+        return
     rows.sort(key=lambda row: (row["project_id"], row["event"], row["property"]))
-    for part in chunks(rows):
-        statement = upsert_statement(session)(ObservedProperty).values(list(part))
-        excluded = statement.excluded
-        added = {name: getattr(ObservedProperty, name) + getattr(excluded, name) for name in ("events", *COUNTERS)}
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[ObservedProperty.project_id, ObservedProperty.event, ObservedProperty.property],
-                set_={
-                    **added,
-                    "example": func.coalesce(excluded.example, ObservedProperty.example),
-                    "last_seen": _later(ObservedProperty.last_seen, excluded.last_seen),
-                },
-            )
-        )
+    statement = upsert_statement(session)(ObservedProperty)
+    excluded = statement.excluded
+    added = {name: getattr(ObservedProperty, name) + getattr(excluded, name) for name in ("events", *COUNTERS)}
+    upsert = statement.on_conflict_do_update(
+        index_elements=[ObservedProperty.project_id, ObservedProperty.event, ObservedProperty.property],
+        set_={
+            **added,
+            "example": func.coalesce(excluded.example, ObservedProperty.example),
+            "last_seen": _later(ObservedProperty.last_seen, excluded.last_seen),
+        },
+    )
+    await session.execute(upsert, rows)
 
 
 async def add_values(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
     rows.sort(key=lambda row: (row["project_id"], row["event"], row["property"], row["value"]))
-    for part in chunks(rows):
-        statement = upsert_statement(session)(ObservedValue).values(list(part))
-        await session.execute(statement.on_conflict_do_nothing())
+    await session.execute(upsert_statement(session)(ObservedValue).on_conflict_do_nothing(), rows)
 
 
 async def forget_examples(session: AsyncSession, project_id: int) -> None:

@@ -1,13 +1,15 @@
 """Migrations run both ways on both back ends; 0003 drops the project foreign keys of capture's append-only
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
 moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
-update times and invitations."""
+update times and invitations; 0009 adds the observed-traffic tables and a project column without rebuilding
+projects."""
 
 import asyncio
 
 from sqlalchemy import insert, inspect, select, text
 
 from eventschema.db import Database
+from eventschema.enforcement.changes import schema_changed
 from eventschema.enforcement.repository import schema_version
 from eventschema.migrate import downgrade, upgrade
 from eventschema.models import EventLogEntry, utcnow
@@ -168,6 +170,18 @@ async def _team_columns(database: Database) -> tuple[bool, bool, bool]:
         return await connection.run_sync(read)
 
 
+async def _observed_state(database: Database) -> tuple[bool, bool, list[int]]:
+    async with database.engine.connect() as connection:
+
+        def read(sync_connection) -> tuple[bool, bool, list[int]]:
+            inspector = inspect(sync_connection)
+            column = any(c["name"] == "observe_examples" for c in inspector.get_columns("projects"))
+            projects = [row[0] for row in sync_connection.execute(text("SELECT project_id FROM schema_changes"))]
+            return column, inspector.has_table("observed_properties"), projects
+
+        return await connection.run_sync(read)
+
+
 async def test_0008_adds_passwords_membership_updates_and_invites(database_url: str) -> None:
     await asyncio.to_thread(upgrade, database_url, "0006")
     database = Database(database_url)
@@ -188,5 +202,31 @@ async def test_0008_adds_passwords_membership_updates_and_invites(database_url: 
         await asyncio.to_thread(downgrade, database_url, "0006")
 
         assert await _team_columns(database) == (False, False, False)
+    finally:
+        await database.dispose()
+
+
+async def test_0009_adds_the_observed_tables_and_keeps_what_hangs_off_projects(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0006")
+    database = Database(database_url)
+    try:
+        account = await old_account(database)
+        async with database.session(write=True) as session:
+            await schema_changed(session, account.project_id)
+            await session.commit()
+        await database.dispose()
+        await asyncio.to_thread(upgrade, database_url, "0008")
+        assert await _observed_state(database) == (False, False, [account.project_id])
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+        assert await _observed_state(database) == (True, True, [account.project_id])
+        async with database.session(write=False) as session:
+            examples = (await session.execute(text("SELECT observe_examples FROM projects"))).scalar_one()
+        assert bool(examples) is True
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0008")
+        assert await _observed_state(database) == (False, False, [account.project_id])
     finally:
         await database.dispose()

@@ -16,6 +16,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventschema import __version__, errors, openapi
+from eventschema.alerts.router import router as alerts_router
 from eventschema.auth.cache import AuthCache
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.rights import public_paths
@@ -36,6 +37,7 @@ from eventschema.http.etag import ConditionalGet
 from eventschema.invites.router import router as invites_router
 from eventschema.invites.router import signup_router
 from eventschema.members.router import router as members_router
+from eventschema.observed.router import router as observed_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
@@ -141,7 +143,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # keep the garbage collector from walking it again and again under load.
         gc.freeze()
         try:
-            async with start_background_tasks(app.state.database, settings, app.state.plans):
+            observer = app.state.gateway.observer
+            async with start_background_tasks(app.state.database, settings, app.state.plans, observer):
                 yield
         finally:
             await app.state.gateway.close()
@@ -190,6 +193,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         event_schemas_router,
         quarantine_router,
         events_router,
+        observed_router,
+        alerts_router,
         sdk_router,
         analytics_v1_router,
     ):

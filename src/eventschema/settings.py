@@ -10,6 +10,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SQLITE_PATH = Path("eventschema.db")
 
 
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+"""Where links point when `public_url` is unset and no request says where the server is reached."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EVENTSCHEMA_", extra="ignore")
 
@@ -82,7 +86,7 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None,
         description="The address people reach this server at (https://schemas.example.com), for the links in "
-        "invitations; unset: the address a request came to (the command line: http://127.0.0.1:8000).",
+        "invitations and alerts; unset: the address a request came to (the command line: http://127.0.0.1:8000).",
     )
     smtp_host: str | None = Field(
         default=None, description="Mail server that sends invitations; unset: no email, the link is shown instead."
@@ -95,6 +99,25 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(default=None)
     smtp_from: str = Field(default="eventschema@localhost", description="The sender of invitations.")
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    observe_flush_seconds: float = Field(
+        default=1.0, gt=0, description="How often each process writes what the gateway observed (and at shutdown)."
+    )
+    observe_max_events: int = Field(
+        default=5000, ge=1, description="Event names tracked per project; events of further names count as overflow."
+    )
+    observe_max_properties: int = Field(
+        default=10_000, ge=1, description="Property names tracked per event; further ones count as its overflow."
+    )
+    violation_history_days: int = Field(
+        default=30, ge=1, description="How long hourly violation counters are kept (then pruned by retention)."
+    )
+    alert_interval_seconds: float = Field(
+        default=10.0, gt=0, description="How often each process checks alert thresholds and sends pending alerts."
+    )
+    alert_timeout_seconds: float = Field(default=10.0, gt=0, description="Timeout of one alert webhook request.")
+    alert_max_backoff_seconds: float = Field(
+        default=300.0, gt=0, description="Longest wait between retries of an alert its receiver did not accept."
+    )
 
     access_log: bool = Field(default=True, description="Log one line per HTTP request (eventschema.access).")
     log_format: Literal["text", "json"] = Field(

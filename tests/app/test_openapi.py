@@ -132,8 +132,11 @@ async def test_list_routes_document_paging_and_their_filters(client) -> None:
         base + "event_definitions/": {"search"},
         base + "schema_property_groups/": set(),
         base + "event_schemas/": {"event_definition"},
-        base + "event_schemas/violations/": {"event"},
+        base + "event_schemas/violations/": {"event", "since", "until", "interval"},
         base + "events/": {"event"},
+        base + "drift/": set(),
+        base + "alert_webhooks/": set(),
+        base + "event_definitions/{id}/observed_properties/": {"sdk"},
         base + "quarantine/": {"event", "reason", "after", "before"},
     }
     for path, names in filters.items():

@@ -1,5 +1,6 @@
-"""Retention: old violation counters always go, old events only where a retention is set; deletes run project by
-project in chunks; the background task prunes every interval and survives a failed round."""
+"""Retention: violation counters go after the history's days (30 by default), old events only where a retention
+is set; deletes run project by project in chunks; the background task prunes every interval and survives a failed
+round."""
 
 import asyncio
 from datetime import datetime, timedelta
@@ -44,19 +45,30 @@ async def _counters(db: Database) -> list[str]:
         return sorted((await session.execute(select(ViolationCount.event))).scalars())
 
 
-async def test_counters_past_the_counted_window_go_and_events_stay_by_default(db: Database, account: Account) -> None:
+async def test_counters_past_the_history_go_and_events_stay_by_default(db: Database, account: Account) -> None:
     await _add(db, account.project_id, NOW - timedelta(minutes=5), "now")
-    await _add(db, account.project_id, NOW - timedelta(hours=23), "yesterday")
-    await _add(db, account.project_id, NOW - timedelta(hours=25), "older")
+    await _add(db, account.project_id, NOW - timedelta(hours=25), "yesterday")
+    await _add(db, account.project_id, NOW - timedelta(days=29, hours=23), "last month")
+    await _add(db, account.project_id, NOW - timedelta(days=30, hours=1), "older")
     await _add(db, account.project_id, NOW - timedelta(days=400), "ancient")
 
     pruned = await service.prune(db, app_settings(), now=NOW)
 
-    # The violations API counts the current hour and the 23 before it; a counter of 24 h ago is kept.
-    assert await _counters(db) == ["now", "yesterday"]
+    # Hourly counters are the violation history: kept 30 days from the current hour.
+    assert await _counters(db) == ["last month", "now", "yesterday"]
     assert pruned == service.Pruned(events=0, quarantined=0, counters=2)
-    assert await _events(db, EventLogEntry) == ["ancient", "now", "older", "yesterday"]
-    assert await _events(db, QuarantinedEvent) == ["ancient", "now", "older", "yesterday"]
+    assert await _events(db, EventLogEntry) == ["ancient", "last month", "now", "older", "yesterday"]
+    assert await _events(db, QuarantinedEvent) == ["ancient", "last month", "now", "older", "yesterday"]
+
+
+async def test_the_history_length_is_a_setting(db: Database, account: Account) -> None:
+    await _add(db, account.project_id, NOW - timedelta(hours=23), "today")
+    await _add(db, account.project_id, NOW - timedelta(hours=25), "yesterday")
+
+    pruned = await service.prune(db, app_settings(violation_history_days=1), now=NOW)
+
+    assert await _counters(db) == ["today"]
+    assert pruned.counters == 1
 
 
 async def test_event_log_and_quarantine_retentions_apply_separately(db: Database, account: Account) -> None:
@@ -81,7 +93,8 @@ async def test_every_project_is_pruned_in_chunks(
             await _add(db, project_id, NOW - timedelta(days=days), f"old-{project_id}")
         await _add(db, project_id, NOW - timedelta(hours=1), f"new-{project_id}")
 
-    pruned = await service.prune(db, app_settings(event_log_retention_days=1, quarantine_retention_days=1), now=NOW)
+    settings = app_settings(event_log_retention_days=1, quarantine_retention_days=1, violation_history_days=1)
+    pruned = await service.prune(db, settings, now=NOW)
 
     kept = sorted([f"new-{account.project_id}", f"new-{other.project_id}"])
     assert await _events(db, EventLogEntry) == kept

@@ -2,13 +2,15 @@
 
 What each process keeps between requests lives in `Gateway`. With warm caches (and PostgreSQL's listener
 connected) a request reads nothing from the database; on SQLite it checks the schema version. Its writes are
-committed together with those of concurrent requests (see `committer`), and it is answered once they are.
+committed together with those of concurrent requests (see `committer`), and it is answered once they are. Its
+events (accepted or quarantined) are then counted in memory for the observed-traffic reports (`observed.observer`).
 """
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from eventschema import errors
 from eventschema.capture.caches import SeenEvents, TokenCache
@@ -19,6 +21,7 @@ from eventschema.capture.triage import Rejected, Triage, triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
 from eventschema.models import utcnow
+from eventschema.observed.observer import Observer
 from eventschema.settings import Settings
 
 _WHERE = "The project API key (api_token) is shown by `eventschema projects list` and `GET /api/projects/:id/`."
@@ -36,12 +39,15 @@ class Gateway:
     tokens: TokenCache = field(default_factory=TokenCache)
     seen: SeenEvents = field(default_factory=SeenEvents)
     committer: Committer = field(init=False)
+    observer: Observer = field(init=False)
 
     def __post_init__(self) -> None:
         self.committer = Committer(self.settings)
+        self.observer = Observer(self.settings)
 
     async def close(self) -> None:
         await self.committer.close()
+        await self.observer.close()
 
 
 async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Triage:
@@ -66,9 +72,17 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Tria
         await gateway.committer.submit(database, Work(project_id, payload.token, received_at, result, due))
     except UnknownProject:
         raise _project_gone(gateway, project_id) from None
+    gateway.observer.observe(database, project_id, received_at, _observed(result))
     if result.rejected:
         _log_quarantined(project_id, result.rejected)
     return result
+
+
+def _observed(result: Triage) -> Iterator[tuple[str, dict[str, Any]]]:
+    for accepted in result.accepted:
+        yield accepted.event, accepted.properties
+    for rejected in result.rejected:
+        yield rejected.event, rejected.properties
 
 
 def _log_quarantined(project_id: int, rejected: Sequence[Rejected]) -> None:

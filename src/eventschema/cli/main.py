@@ -7,6 +7,7 @@ import typer
 from eventschema import __version__
 from eventschema.cli.accounts import bootstrap, keys_app, projects_app
 from eventschema.cli.common import command_group
+from eventschema.cli.drift import drift
 from eventschema.cli.pull import pull
 from eventschema.cli.serve import migrate, serve
 from eventschema.cli.users import users_app
@@ -16,6 +17,7 @@ app.command()(serve)
 app.command()(migrate)
 app.command()(bootstrap)
 app.command()(pull)
+app.command()(drift)
 app.add_typer(projects_app, name="projects")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")

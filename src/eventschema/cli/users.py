@@ -31,10 +31,9 @@ from eventschema.invites import service as invites_service
 from eventschema.invites.schemas import InviteCreate
 from eventschema.members import service as members_service
 from eventschema.routing import parse
-from eventschema.settings import get_settings
+from eventschema.settings import DEFAULT_PUBLIC_URL, get_settings
 
 users_app = command_group("Invite people, list members, change their level, remove them, set passwords.")
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 EmailArgument = Annotated[str, typer.Argument(metavar="EMAIL", help="The person's email address.")]
 OrganizationOption = Annotated[

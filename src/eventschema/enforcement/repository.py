@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -142,3 +142,50 @@ async def violation_counts(
         return (found[0].total if found else 0), found
     counted = (await session.execute(select(func.count()).select_from(grouped.subquery()))).scalar_one()
     return counted, found
+
+
+async def violation_history(
+    session: AsyncSession,
+    project_id: int,
+    since: datetime,
+    until: datetime,
+    event: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[int, Sequence[AnyRow], Sequence[AnyRow]]:
+    """A page of (event, property, occurrences) in [since, until), most first, how many such pairs there are, and
+    (event, property, hour, reason, count) of the page's pairs."""
+    in_range = (
+        (ViolationCount.project_id == project_id) & (ViolationCount.hour >= since) & (ViolationCount.hour < until)
+    )
+    if event is not None:
+        in_range = in_range & (ViolationCount.event == event)
+    occurrences = func.sum(ViolationCount.count).label("occurrences")
+    grouped = (
+        select(ViolationCount.event, ViolationCount.property, occurrences)
+        .where(in_range)
+        .group_by(ViolationCount.event, ViolationCount.property)
+    )
+    counted = (await session.execute(select(func.count()).select_from(grouped.subquery()))).scalar_one()
+    page = (
+        await session.execute(
+            grouped.order_by(occurrences.desc(), ViolationCount.event, ViolationCount.property)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    if not page:
+        return int(counted), page, []
+    keys = [(row.event, row.property) for row in page]
+    buckets = (
+        await session.execute(
+            select(
+                ViolationCount.event,
+                ViolationCount.property,
+                ViolationCount.hour,
+                ViolationCount.reason,
+                ViolationCount.count.label("n"),
+            ).where(in_range, tuple_(ViolationCount.event, ViolationCount.property).in_(keys))
+        )
+    ).all()
+    return int(counted), page, buckets

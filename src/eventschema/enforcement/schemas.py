@@ -1,5 +1,6 @@
 """Validate API shapes: one event or a batch in, one verdict per event out."""
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -57,3 +58,25 @@ class ViolationCountPage(BaseModel):
     next: str | None
     previous: str | None
     results: list[ViolationCountRead] = Field(description="Last 24 hours, most frequent first.")
+
+
+class ViolationBucketRead(BaseModel):
+    start: datetime
+    count: int
+
+
+class ViolationHistoryRead(BaseModel):
+    event: str
+    property: str
+    count: int
+    reasons: dict[str, int]
+    buckets: list[ViolationBucketRead] = Field(description="Buckets with violations, oldest first.")
+
+
+class ViolationHistoryPage(BaseModel):
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[ViolationHistoryRead] = Field(
+        description="With since, until or interval: per event and property, most violations first."
+    )

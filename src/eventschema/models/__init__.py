@@ -10,6 +10,14 @@ from eventschema.models.accounts import (
 )
 from eventschema.models.base import Base, UTCDateTime, utcnow
 from eventschema.models.ingestion import EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
+from eventschema.models.observed import (
+    OVERFLOW_EVENT,
+    AlertDelivery,
+    AlertWebhook,
+    ObservedEvent,
+    ObservedProperty,
+    ObservedValue,
+)
 from eventschema.models.tracking_plan import (
     ENFORCEMENT_MODES,
     PROPERTY_TYPES,
@@ -22,11 +30,17 @@ from eventschema.models.tracking_plan import (
 
 __all__ = [
     "ENFORCEMENT_MODES",
+    "OVERFLOW_EVENT",
     "PROPERTY_TYPES",
+    "AlertDelivery",
+    "AlertWebhook",
     "Base",
     "EventDefinition",
     "EventLogEntry",
     "EventSchema",
+    "ObservedEvent",
+    "ObservedProperty",
+    "ObservedValue",
     "Organization",
     "OrganizationInvite",
     "OrganizationMembership",

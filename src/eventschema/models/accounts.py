@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, UniqueConstraint, Uuid, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventschema.ids import uuid7
@@ -30,6 +30,13 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # `posthog` checks what PostHog's ingestion checks; `strict` also flags undeclared properties.
     validation_mode: Mapped[str] = mapped_column(String(10), default="posthog", server_default="posthog")
+    # Whether the gateway keeps example values of observed properties (off for privacy). Deferred: loaded only
+    # where it is asked for by name.
+    observe_examples: Mapped[bool] = mapped_column(Boolean, server_default=true(), deferred=True)
+
+    # Server defaults are not read back after an insert: a project is written the same way before and after the
+    # migrations that add columns with them.
+    __mapper_args__ = {"eager_defaults": False}  # noqa: RUF012
 
 
 class User(Base):

@@ -10,7 +10,14 @@ from eventschema.db import AnyRow, AnySelect
 from eventschema.enforcement.repository import version_of
 from eventschema.models import Organization, OrganizationMembership, Project
 
-PROJECT_COLUMNS = (Project.id, Project.organization_id, Project.name, Project.api_token, Project.created_at)
+PROJECT_COLUMNS = (
+    Project.id,
+    Project.organization_id,
+    Project.name,
+    Project.api_token,
+    Project.created_at,
+    Project.observe_examples,
+)
 
 
 def _visible_projects(user_id: int, allowed: Sequence[int] | None) -> AnySelect:

@@ -1,4 +1,4 @@
-"""/api/projects/ — the projects this key may see, their API key rotation and validation settings."""
+"""/api/projects/ — the projects this key may see, their settings, API key rotation and validation settings."""
 
 from typing import Annotated
 
@@ -10,7 +10,13 @@ from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, pr
 from eventschema.openapi import list_parameters, request_body
 from eventschema.pagination import page_params
 from eventschema.projects import service
-from eventschema.projects.schemas import ProjectPage, ProjectRead, ValidationSettingsRead, ValidationSettingsUpdate
+from eventschema.projects.schemas import (
+    ProjectPage,
+    ProjectRead,
+    ProjectUpdate,
+    ValidationSettingsRead,
+    ValidationSettingsUpdate,
+)
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, paginated, parse
 
@@ -31,16 +37,25 @@ async def list_projects(
 
 
 @router.get("/{project_id}/", response_model=ProjectRead)
-async def retrieve_project(project: Project) -> Response:
-    return JSONResponse(service.project_dict(project.project))
+async def retrieve_project(project: Project, session: SessionDep) -> Response:
+    return JSONResponse(await service.retrieve(session, project.project))
+
+
+@router.patch("/{project_id}/", response_model=ProjectRead, openapi_extra=request_body(ProjectUpdate))
+async def update_project(project: Project, session: SessionDep, body: BodyDep) -> Response:
+    """`observe_examples: false` stops keeping example values of observed properties, and forgets those kept."""
+    result = await service.update(session, project.project, parse(ProjectUpdate, body))
+    await session.commit()
+    return JSONResponse(result)
 
 
 @router.post("/{project_id}/rotate_token/", response_model=ProjectRead)
 async def rotate_project_token(project: Project, session: SessionDep) -> Response:
     """A new public project API key (`api_token`); events sent with the old one are refused from then on."""
     rotated = await service.rotate_token(session, project.id)
+    result = await service.retrieve(session, rotated)
     await session.commit()
-    return JSONResponse(service.project_dict(rotated))
+    return JSONResponse(result)
 
 
 @router.get("/{project_id}/validation_settings/", response_model=ValidationSettingsRead)

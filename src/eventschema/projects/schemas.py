@@ -15,6 +15,11 @@ class ProjectRead(BaseModel):
     name: str
     api_token: str
     created_at: datetime
+    observe_examples: bool
+
+
+class ProjectUpdate(PartialModel):
+    observe_examples: bool | None = None
 
 
 class ProjectPage(BaseModel):

@@ -15,8 +15,9 @@ from eventschema.auth.repository import CURRENT, ProjectRef
 from eventschema.enforcement.changes import schema_changed, token_changed
 from eventschema.ids import random_base62
 from eventschema.models import Organization, OrganizationMembership, Project, User
+from eventschema.observed import repository as observed_repository
 from eventschema.projects import repository
-from eventschema.projects.schemas import ValidationSettingsUpdate
+from eventschema.projects.schemas import ProjectUpdate, ValidationSettingsUpdate
 
 CURRENT_PROJECT = "@current"
 MAX_PROJECT_ID = 2**31 - 1
@@ -37,13 +38,14 @@ def new_api_token() -> str:
     return "phc_" + random_base62(43)
 
 
-def project_dict(row: Any) -> dict[str, Any]:
+def project_dict(row: Any, observe_examples: bool | None = None) -> dict[str, Any]:
     return {
         "id": row.id,
         "organization": row.organization_id,
         "name": row.name,
         "api_token": row.api_token,
         "created_at": row.created_at,
+        "observe_examples": row.observe_examples if observe_examples is None else observe_examples,
     }
 
 
@@ -146,6 +148,20 @@ async def update_validation_settings(
         await repository.set_validation_mode(session, project_id, mode)
         await schema_changed(session, project_id)
     return await validation_settings(session, project_id)
+
+
+async def retrieve(session: AsyncSession, project: ProjectRow | Project) -> dict[str, Any]:
+    return project_dict(project, await observed_repository.observe_examples(session, project.id))
+
+
+async def update(session: AsyncSession, project: ProjectRow, data: ProjectUpdate) -> dict[str, Any]:
+    """Turning `observe_examples` off also forgets the examples and values already kept."""
+    observe_examples = data.changes().get("observe_examples")
+    if observe_examples is not None:
+        await observed_repository.set_observe_examples(session, project.id, observe_examples)
+        if not observe_examples:
+            await observed_repository.forget_examples(session, project.id)
+    return await retrieve(session, project)
 
 
 async def rotate_token(session: AsyncSession, project_id: int) -> Project:

@@ -1,7 +1,7 @@
 """Retention: what is deleted, and when.
 
-- Violation counters older than the counting window (`enforcement.service.COUNTED_HOURS`) are never read
-  again: they are always deleted.
+- Hourly violation counters (the violation history) are kept `EVENTSCHEMA_VIOLATION_HISTORY_DAYS` (30 by
+  default), and so are the alerts sent for them.
 - Schema changes older than `CHANGES_KEPT` are deleted, except each project's latest (its schema version).
 - Event log entries and quarantined events are kept for ever unless `EVENTSCHEMA_EVENT_LOG_RETENTION_DAYS` or
   `EVENTSCHEMA_QUARANTINE_RETENTION_DAYS` is set (quarantined events are what a developer replays, so the default
@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.alerts import repository as alerts_repository
 from eventschema.db import Database
-from eventschema.enforcement.service import COUNTED_HOURS, current_hour
+from eventschema.enforcement.service import current_hour
 from eventschema.models import utcnow
 from eventschema.retention import repository
 from eventschema.settings import Settings
@@ -45,7 +46,7 @@ async def prune(database: Database, settings: Settings, now: datetime | None = N
     now = now or utcnow()
     async with database.session(write=False) as session:
         projects = await repository.project_ids(session)
-    counters_before = current_hour(now) - timedelta(hours=COUNTED_HOURS)
+    counters_before = current_hour(now) - timedelta(days=settings.violation_history_days)
     events = quarantined = counters = changes = 0
     for project_id in projects:
         counters += await _delete_all(database, repository.delete_old_counters, project_id, counters_before)
@@ -56,6 +57,9 @@ async def prune(database: Database, settings: Settings, now: datetime | None = N
         if settings.quarantine_retention_days is not None:
             before = now - timedelta(days=settings.quarantine_retention_days)
             quarantined += await _delete_all(database, repository.delete_old_quarantined, project_id, before)
+    async with database.session(write=True) as session:
+        await alerts_repository.delete_old(session, counters_before)
+        await session.commit()
     return Pruned(events, quarantined, counters, changes)
 
 

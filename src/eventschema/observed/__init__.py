@@ -1,0 +1,1 @@
+"""Observed traffic: what the gateway learns from the events it sees, the drift from the plan, proposals."""

@@ -48,12 +48,13 @@ RIGHT_LEVELS: dict[Right, Level | None] = {
 RIGHT_DESCRIPTIONS: dict[Right, str] = {
     Right.PUBLIC: "the API description, and accepting an invitation (the invitation's token is the credential)",
     Right.ACCOUNT: "one's own user (`/api/users/@me/`) and the list of one's projects",
-    Right.READ: "read the tracking plan, projects and their settings, events, quarantine, generated code, members "
-    "and invitations; validate events",
+    Right.READ: "read the tracking plan, projects and their settings, events, quarantine, generated code, observed "
+    "traffic, drift and proposals, alert webhooks, members and invitations; validate events",
     Right.EDIT_PLAN: "create, change and delete definitions, property groups, links (event schemas) and their "
     "rules; apply plans; replay and delete quarantined events",
     Right.LEAVE: "leave the organization (removing someone else needs `manage_members`)",
-    Right.MANAGE_PROJECT: "change project settings (validation mode), rotate project API keys",
+    Right.MANAGE_PROJECT: "change project settings (validation mode, observed examples), rotate project API keys, "
+    "add and remove alert webhooks",
     Right.MANAGE_KEYS: "manage other users' personal API keys",
     Right.MANAGE_MEMBERS: "invite people, change levels and remove members, at or below one's own level (only "
     "owners act on owners)",
@@ -69,7 +70,12 @@ ROUTE_RIGHTS: dict[str, Right] = {
     "GET /api/users/@me/": Right.ACCOUNT,
     "GET /api/projects/": Right.ACCOUNT,
     f"GET {PROJECT}/": Right.READ,
+    f"PATCH {PROJECT}/": Right.MANAGE_PROJECT,
     f"POST {PROJECT}/rotate_token/": Right.MANAGE_PROJECT,
+    f"GET {PROJECT}/drift/": Right.READ,
+    f"GET {PROJECT}/alert_webhooks/": Right.READ,
+    f"POST {PROJECT}/alert_webhooks/": Right.MANAGE_PROJECT,
+    f"DELETE {PROJECT}/alert_webhooks/{{id}}/": Right.MANAGE_PROJECT,
     f"GET {PROJECT}/validation_settings/": Right.READ,
     f"PATCH {PROJECT}/validation_settings/": Right.MANAGE_PROJECT,
     f"GET {PROJECT}/event_definitions/": Right.READ,
@@ -81,6 +87,8 @@ ROUTE_RIGHTS: dict[str, Right] = {
     f"GET {PROJECT}/event_definitions/json/": Right.READ,
     f"GET {PROJECT}/event_definitions/jsonschema/": Right.READ,
     f"GET {PROJECT}/event_definitions/{{id}}/": Right.READ,
+    f"GET {PROJECT}/event_definitions/{{id}}/observed_properties/": Right.READ,
+    f"POST {PROJECT}/event_definitions/{{id}}/propose/": Right.READ,
     f"PATCH {PROJECT}/event_definitions/{{id}}/": Right.EDIT_PLAN,
     f"PUT {PROJECT}/event_definitions/{{id}}/": Right.EDIT_PLAN,
     f"DELETE {PROJECT}/event_definitions/{{id}}/": Right.EDIT_PLAN,

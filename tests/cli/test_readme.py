@@ -6,6 +6,7 @@ things a user types in by hand are done the same way here: the key printed by `b
 line, and the server's port replaces 8000. The server's access log then shows what each command got.
 """
 
+import json
 import re
 import shlex
 import subprocess
@@ -17,6 +18,8 @@ import requests
 
 from tests.cli.helpers import EXECUTABLE, cli_env
 from tests.cli.servers import Serving, free_port, start
+from tests.codegen import toolchains
+from tests.codegen.test_typescript import FLAGS as TSC_FLAGS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # The reference's create example (PostHog's Event Schemas API page), as printed there, ids filled in.
@@ -131,3 +134,43 @@ def test_the_references_create_example_fails_as_the_readme_says(server: Serving,
 
     assert ran.stdout == "400"
     assert '"code":"parse_error"' in ran.stderr.replace(" ", "")
+
+
+RULES = "Property rules: from a definition to a quarantined event and a compile error"
+
+
+def _code_blocks(section: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
+
+
+def test_the_rules_example_works_when_pasted(server: Serving, tmp_path: Path) -> None:
+    """The rules section's shell blocks, after the quick start's exports, print what the README shows; its
+    TypeScript snippet fails `tsc --strict` with the error the README quotes."""
+    bootstrap = subprocess.run(
+        [".venv/bin/eventschema", "bootstrap", "--json"], capture_output=True, text=True, env=_env(), cwd=tmp_path,
+        check=True,
+    ).stdout  # fmt: skip
+    section = _section(RULES)
+    prelude = "id_of() { python3 -c 'import json, sys; print(json.load(sys.stdin)[\"id\"])'; }\n"
+    variables = {"POSTHOG_PERSONAL_API_KEY": json.loads(bootstrap)["api_key"], "HOST": server.url}
+
+    ran = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + prelude + "\n".join(_shell_blocks(section))],
+        capture_output=True, text=True, env={**_env(), **variables}, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert '"attr":"properties__0__validation_rules__pattern"' in ran.stdout
+    printed = "\n".join(line for line in section.splitlines() if line.startswith("u2 "))
+    assert printed.count("\n") == 1 and printed in ran.stdout, ran.stdout
+    assert '"free" | "pro"' in ran.stdout
+    snippet = _code_blocks(section, "ts")[0]
+    (tmp_path / "node_modules").symlink_to(toolchains.posthog_js_modules(), target_is_directory=True)
+    (tmp_path / "app.ts").write_text(snippet, encoding="utf-8")
+    compiled = toolchains.run([*toolchains.tsc(), *TSC_FLAGS, "app.ts"], tmp_path)
+    quoted = [line.removeprefix("//").strip(" .") for line in snippet.splitlines() if line.startswith("//")]
+    assert compiled.returncode != 0
+    assert "error TS2769: No overload matches this call" in compiled.output and quoted[0].endswith(
+        "No overload matches this call"
+    )
+    assert 'Type \'"enterprise"\' is not assignable to type \'"free" | "pro"\'' in compiled.output

@@ -2,6 +2,7 @@
 
 from eventschema.models.accounts import Organization, OrganizationMembership, PersonalAPIKey, Project, User
 from eventschema.models.base import Base, UTCDateTime, utcnow
+from eventschema.models.history import PlanChange, PlanVersion
 from eventschema.models.ingestion import EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
 from eventschema.models.tracking_plan import (
     ENFORCEMENT_MODES,
@@ -24,6 +25,8 @@ __all__ = [
     "OrganizationMembership",
     "OutboxEvent",
     "PersonalAPIKey",
+    "PlanChange",
+    "PlanVersion",
     "Project",
     "Property",
     "PropertyGroup",

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.auth.principal import Principal
 from eventschema.enforcement.changes import schema_changed
+from eventschema.history import recorder as history
 from eventschema.ids import uuid7
 from eventschema.models import Property, utcnow
 from eventschema.property_groups import repository
@@ -78,6 +79,7 @@ async def create(
         if not await repository.insert_group_if_name_free(session, group):
             raise _duplicate_group_error()
         await repository.insert_properties(session, properties)
+    await history.group_created(session, project_id, group, properties)
     await schema_changed(session, project_id)
     return {
         "id": group["id"],
@@ -138,6 +140,7 @@ async def update(
         await session.flush()
         if incoming is not None:
             await _replace_properties(session, group.id, incoming, now)
+    await history.group_written(session, project_id, group.id)
     await schema_changed(session, project_id)
     fragment = await renderer.render_one(session, project_id, group.id)
     assert fragment is not None  # the group was just written in this transaction
@@ -192,5 +195,6 @@ async def delete(session: AsyncSession, project_id: int, group_id: UUID) -> None
     group = await repository.get(session, project_id, group_id)
     if group is None:
         raise errors.NotFound()
+    await history.group_deleted(session, project_id, group.id)
     await repository.delete_group(session, group.id)
     await schema_changed(session, project_id)

@@ -31,6 +31,8 @@ from eventschema.event_definitions.router import router as event_definitions_rou
 from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.router import router as event_schemas_router
 from eventschema.events.router import router as events_router
+from eventschema.history.router import router as history_router
+from eventschema.plan.router import router as plan_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
@@ -181,6 +183,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         event_schemas_router,
         quarantine_router,
         events_router,
+        plan_router,
+        history_router,
         sdk_router,
         analytics_v1_router,
     ):

@@ -7,6 +7,7 @@ import typer
 from eventschema import __version__
 from eventschema.cli.accounts import bootstrap, keys_app, projects_app
 from eventschema.cli.common import command_group
+from eventschema.cli.plan import plan_app
 from eventschema.cli.pull import pull
 from eventschema.cli.serve import migrate, serve
 
@@ -17,6 +18,7 @@ app.command()(bootstrap)
 app.command()(pull)
 app.add_typer(projects_app, name="projects")
 app.add_typer(keys_app, name="keys")
+app.add_typer(plan_app, name="plan")
 
 
 def _print_version(value: bool) -> None:

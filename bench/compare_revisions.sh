@@ -17,7 +17,7 @@ REV=${1:?usage: bench/compare_revisions.sh REV [SECONDS] [ROUNDS]}
 SECONDS_EACH=${2:-15}
 ROUNDS=${3:-3}
 PORT=${BENCH_PORT:-8103}
-DB_NAME=eventschema_compare
+DB_NAME=${BENCH_DB_NAME:-eventschema_compare}
 DB_URL="postgresql://postgres@127.0.0.1:5432/$DB_NAME"
 
 EXTRAS=dev source "$ROOT/scripts/_venv.sh"

@@ -45,6 +45,13 @@ class Finding:
     after: Any
 
 
+def same(before: Any, after: Any) -> bool:
+    """Equal as JSON: Python's == takes 1, 1.0 and true for one value."""
+    if before is MISSING or after is MISSING:
+        return before is after
+    return orjson.dumps(before, option=orjson.OPT_SORT_KEYS) == orjson.dumps(after, option=orjson.OPT_SORT_KEYS)
+
+
 def _values(items: Any) -> set[bytes]:
     # Canonical JSON: 1 and true are different enum members, though equal in Python.
     return {orjson.dumps(item, option=orjson.OPT_SORT_KEYS) for item in items or ()}
@@ -87,7 +94,7 @@ def rules(before: dict[str, Any] | None, after: dict[str, Any] | None, path: str
     findings: list[Finding] = []
     for key in keys:
         old_value, new_value = old.get(key, MISSING), new.get(key, MISSING)
-        if old_value == new_value:
+        if same(old_value, new_value):
             continue
         where = f"{path}.{key}" if path else key
         if key == "properties":
@@ -156,7 +163,7 @@ def declaration(before: dict[str, Any], after: dict[str, Any], path: str = "") -
     for field in ("is_optional_in_types", "description"):
         if field in before or field in after:
             old, new = before.get(field), after.get(field)
-            if old != new:
+            if not same(old, new):
                 findings.append(Finding(at(field), NEUTRAL, old, new))
     findings += rules(before.get("validation_rules"), after.get("validation_rules"), at("validation_rules"))
     return findings

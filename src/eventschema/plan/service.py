@@ -10,6 +10,7 @@ from eventschema.history import recorder, versions
 from eventschema.history import repository as history_repository
 from eventschema.history.states import States
 from eventschema.plan import document, repository, writer
+from eventschema.plan.classify import same
 from eventschema.plan.diff import Change, diff
 from eventschema.plan.document import Document
 
@@ -60,7 +61,7 @@ async def apply(
     written = await writer.write(session, project_id, principal.user.id, current_states, target)
     after = await repository.snapshot(session, project_id)
     entries = [(kind, entity_id, after.get((kind, entity_id))) for kind, entity_id in sorted({*current_states, *after})]
-    changed = [entry for entry in entries if current_states.get(entry[:2]) != entry[2]]
+    changed = [entry for entry in entries if not same(current_states.get(entry[:2]), entry[2])]
     await recorder.record(session, project_id, changed, new=True)
     await history_repository.bump_event_versions(session, written.events - written.new_events, written.groups)
     await schema_changed(session, project_id)

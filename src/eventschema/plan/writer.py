@@ -15,6 +15,7 @@ from eventschema.history.states import EVENT, GROUP, LINK, PROJECT, States
 from eventschema.ids import uuid7
 from eventschema.models import utcnow
 from eventschema.plan import repository
+from eventschema.plan.classify import same
 from eventschema.plan.document import Document
 from eventschema.property_groups import repository as groups_repository
 
@@ -110,7 +111,7 @@ async def _write_groups(
             values = _property_values(key, item)
             if key not in before:
                 new_properties.append(_property_row(group_id, key, item, now))
-            elif any(before[key].get(field) != value for field, value in values.items()):
+            elif any(not same(before[key].get(field), value) for field, value in values.items()):
                 await repository.update_property(session, UUID(before[key]["id"]), {**values, "updated_at": now})
             else:
                 continue

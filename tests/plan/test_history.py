@@ -6,7 +6,7 @@ import httpx
 
 from eventschema.db import Database
 from tests.app.helpers import NOT_AUTHENTICATED, missing_scope
-from tests.factories import Account, make_key
+from tests.factories import Account, StatementCounter, make_key
 from tests.plan.helpers import PLAN, apply, export, post
 
 
@@ -153,3 +153,19 @@ async def test_concurrent_api_writes_each_get_a_version(client, account: Account
     versions = (await client.get(account.url("plan/versions/"), headers=account.headers)).json()
     assert sorted(item["version"] for item in versions["results"]) == list(range(1, 9))
     assert len((await export(client, account, at="8")).json()["events"]) == 8
+
+
+async def test_list_pages_cost_the_same_statements_however_much_history(client, db: Database, account: Account) -> None:
+    async def statements(path: str) -> int:
+        await client.get(account.url(path), headers=account.headers)  # warms the key cache
+        with StatementCounter(db) as counter:
+            response = await client.get(account.url(path), headers=account.headers)
+        assert response.status_code == 200
+        return counter.count
+
+    await post(client, account, "event_definitions/", {"name": "first"})
+    few = {path: await statements(path) for path in ("activity_log/", "plan/versions/")}
+    for n in range(6):
+        await post(client, account, "event_definitions/", {"name": f"e{n}"})
+    await statements("plan/versions/")  # numbers the new versions
+    assert {path: await statements(path) for path in ("activity_log/", "plan/versions/")} == few

@@ -169,3 +169,24 @@ async def test_list_pages_cost_the_same_statements_however_much_history(client, 
         await post(client, account, "event_definitions/", {"name": f"e{n}"})
     await statements("plan/versions/")  # numbers the new versions
     assert {path: await statements(path) for path in ("activity_log/", "plan/versions/")} == few
+
+
+async def test_events_created_by_capture_join_the_history_when_linked(client, account: Account) -> None:
+    token = (await client.get(f"/api/projects/{account.project_id}/", headers=account.headers)).json()["api_token"]
+    response = await client.post("/capture/", json={"api_key": token, "event": "seen", "distinct_id": "u"})
+    assert response.status_code == 200
+    group = await post(client, account, "schema_property_groups/", {"name": "g"})
+    seen = (
+        await client.get(account.url("event_definitions/by_name/"), params={"name": "seen"}, headers=account.headers)
+    ).json()
+    await post(client, account, "event_schemas/", {"event_definition": seen["id"], "property_group_id": group["id"]})
+    now = (await export(client, account)).json()
+    assert now["events"]["seen"]["property_groups"] == ["g"]
+    assert (await export(client, account, at="2")).json() == now
+
+    await apply(client, account, {"version": 1, "events": {"seen": {"property_groups": []}}})
+    await post(client, account, "event_definitions/", {"name": "other"})
+    response = await client.post("/capture/", json={"api_key": token, "event": "later", "distinct_id": "u"})
+    later_plan = {"version": 1, "events": {"later": {"property_groups": ["g"]}}}
+    assert (await apply(client, account, later_plan)).json()["version"] == 5
+    assert (await export(client, account, at="5")).json() == (await export(client, account)).json()

@@ -102,8 +102,20 @@ async def event_deleted(session: AsyncSession, project_id: int, definition_id: U
     await record(session, project_id, [(EVENT, str(definition_id), None)])
 
 
+async def events_known(session: AsyncSession, project_id: int, event_ids: Iterable[UUID]) -> None:
+    """Records events the history has never seen (capture creates a definition for each new event name, which is
+    no change to the plan), so that a link to one can be rebuilt."""
+    wanted = {str(event_id) for event_id in event_ids}
+    recorded = await repository.latest_states(session, project_id, wanted)
+    missing = [UUID(event_id) for event_id in wanted if (EVENT, event_id) not in recorded]
+    if missing:
+        found = await repository.event_rows(session, missing)
+        await record(session, project_id, [(EVENT, str(row.id), states.event_state(row)) for row in found], new=True)
+
+
 async def link_written(session: AsyncSession, link: EventSchema, *, moved_from: UUID | None = None) -> None:
     """A new or changed link; `moved_from`: the event it was linked to before an update."""
+    await events_known(session, link.project_id, [link.event_definition_id])
     state = states.link_state(link.event_definition_id, link.property_group_id)
     if await record(session, link.project_id, [(LINK, str(link.id), state)], new=moved_from is None):
         events = {link.event_definition_id} if moved_from is None else {link.event_definition_id, moved_from}

@@ -46,9 +46,12 @@ async def bump_event_versions(session: AsyncSession, event_ids: Iterable[UUID], 
         )
 
 
-async def events_linked_to(session: AsyncSession, group_id: UUID) -> list[UUID]:
-    statement = select(EventSchema.event_definition_id).where(EventSchema.property_group_id == group_id)
-    return list((await session.execute(statement)).scalars())
+async def event_rows(session: AsyncSession, event_ids: list[UUID]) -> Sequence[AnyRow]:
+    columns = (EventDefinition.id, EventDefinition.name, EventDefinition.description)
+    statement = select(*columns, EventDefinition.enforcement_mode, EventDefinition.flag_unexpected).where(
+        EventDefinition.id.in_(event_ids)
+    )
+    return (await session.execute(statement)).all()
 
 
 async def lock_project(session: AsyncSession, project_id: int) -> bool:

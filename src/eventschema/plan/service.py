@@ -1,6 +1,7 @@
 """The plan as a whole: export it (now or as it was), diff a file against it, apply a file in one transaction."""
 
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,7 +9,7 @@ from eventschema.auth.principal import Principal
 from eventschema.enforcement.changes import schema_changed
 from eventschema.history import recorder, versions
 from eventschema.history import repository as history_repository
-from eventschema.history.states import States
+from eventschema.history.states import LINK, States
 from eventschema.plan import document, repository, writer
 from eventschema.plan.classify import same
 from eventschema.plan.diff import Change, diff
@@ -63,6 +64,8 @@ async def apply(
     entries = [(kind, entity_id, after.get((kind, entity_id))) for kind, entity_id in sorted({*current_states, *after})]
     changed = [entry for entry in entries if not same(current_states.get(entry[:2]), entry[2])]
     await recorder.record(session, project_id, changed, new=True)
+    linked = [UUID(state["event_definition_id"]) for (kind, _), state in after.items() if kind == LINK]
+    await recorder.events_known(session, project_id, linked)
     await history_repository.bump_event_versions(session, written.events - written.new_events, written.groups)
     await schema_changed(session, project_id)
     return changes, await versions.seal(session, project_id)

@@ -97,6 +97,7 @@ async def test_invalid_documents_are_400_naming_the_field(client, account: Accou
         (misspelt, "plan__events__signed_up__enforcment_mode"),
         ("version: [", "plan"),
         ("- a list", "plan"),
+        ("version: 1\nevents:\n  a: &x {}\n  b: *x\n", "plan"),
     ]:
         response = await apply(client, account, plan)
         assert response.status_code == 400, plan

@@ -60,6 +60,9 @@ def parse(content: dict[str, Any] | str) -> PlanDocument:
     """A plan from its YAML or JSON text (JSON is YAML) or from the object; a 400 names what is wrong."""
     if isinstance(content, str):
         try:
+            # Aliases can make a small text expand to an exponential amount of work; a plan never needs them.
+            if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(content, Loader=yaml.SafeLoader)):
+                raise errors.ValidationError("YAML aliases (*name) are not allowed in a plan.", attr="plan")
             content = yaml.safe_load(content)
         except yaml.YAMLError as exc:
             raise errors.ValidationError(f"The plan is not valid YAML or JSON: {exc}", attr="plan") from None

@@ -190,3 +190,11 @@ async def test_events_created_by_capture_join_the_history_when_linked(client, ac
     later_plan = {"version": 1, "events": {"later": {"property_groups": ["g"]}}}
     assert (await apply(client, account, later_plan)).json()["version"] == 5
     assert (await export(client, account, at="5")).json() == (await export(client, account)).json()
+
+
+async def test_version_numbers_are_ascii_digits(client, account: Account) -> None:
+    await post(client, account, "event_definitions/", {"name": "e"})
+    assert (await client.get(account.url("plan/versions/%C2%B9/diff/"), headers=account.headers)).status_code == 404
+    response = await export(client, account, at="\u00b9")
+    assert response.status_code == 400 and response.json()["attr"] == "at"
+    assert (await export(client, account, at="")).json() == (await export(client, account)).json()

@@ -15,6 +15,11 @@ from eventschema.history import repository
 from eventschema.history.states import States, live
 
 
+def is_number(text: str) -> bool:
+    """Digits 0-9 only (str.isdigit also takes "¹", which int() refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 async def seal(session: AsyncSession, project_id: int) -> int:
     """Numbers what is pending and returns the project's latest version (0: none yet)."""
     if not await repository.lock_project(session, project_id):
@@ -38,7 +43,7 @@ async def states_at(session: AsyncSession, project_id: int, version: int) -> Sta
 
 async def resolve(session: AsyncSession, project_id: int, at: str, latest: int) -> int:
     """`at` as a version number, or as a moment (ISO 8601): the latest version made at or before it."""
-    if at.isdigit():
+    if is_number(at):
         version = int(at)
         if version > latest:
             raise errors.NotFound(f"Version {version} does not exist; the latest is {latest}.")

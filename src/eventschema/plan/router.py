@@ -16,7 +16,7 @@ from eventschema.openapi import list_parameters, query, request_body
 from eventschema.pagination import page_params
 from eventschema.plan import document, service
 from eventschema.plan.diff import diff
-from eventschema.plan.schemas import PlanChanges, PlanRequest
+from eventschema.plan.schemas import PlanBody, PlanChanges, PlanRequest
 from eventschema.rendering import JSONResponse
 from eventschema.routing import BodyDep, paginated, parse
 
@@ -50,12 +50,12 @@ def _document_response(content: document.Document, format: str | None) -> Respon
 
 @router.get("/", openapi_extra={"parameters": [AT, FORMAT]})
 async def export_plan(project: Project, session: Session, at: str | None = None, format: str | None = None) -> Response:
-    content = await service.export(session, project.id, at)
+    content = await service.export(session, project.id, at or None)
     await session.commit()
     return _document_response(content, format)
 
 
-@router.post("/diff/", response_model=PlanChanges, openapi_extra=request_body(PlanRequest))
+@router.post("/diff/", response_model=PlanChanges, openapi_extra=request_body(PlanBody))
 async def diff_plan(project: Reader, session: SessionDep, body: BodyDep) -> Response:
     request = parse(PlanRequest, body)
     changes, version = await service.diff_file(session, project.id, request.plan, request.prune)
@@ -63,7 +63,7 @@ async def diff_plan(project: Reader, session: SessionDep, body: BodyDep) -> Resp
     return JSONResponse({"changes": changes, "version": version})
 
 
-@router.post("/apply/", response_model=PlanChanges, openapi_extra=request_body(PlanRequest))
+@router.post("/apply/", response_model=PlanChanges, openapi_extra=request_body(PlanBody))
 async def apply_plan(project: Project, session: SessionDep, body: BodyDep) -> Response:
     request = parse(PlanRequest, body)
     changes, version = await service.apply(
@@ -89,9 +89,9 @@ async def list_versions(request: Request, project: Project, session: Session, se
 async def diff_versions(number: str, project: Project, session: Session, against: str | None = None) -> Response:
     latest = await versions.seal(session, project.id)
     await session.commit()
-    if not number.isdigit() or not 1 <= int(number) <= latest:
+    if not versions.is_number(number) or not 1 <= int(number) <= latest:
         raise errors.NotFound()
-    if against is not None and (not against.isdigit() or int(against) > latest):
+    if against is not None and (not versions.is_number(against) or int(against) > latest):
         raise errors.ValidationError(f"Must be a version number from 0 to {latest}.", attr="against")
     base = int(against) if against is not None else int(number) - 1
     before = document.build(await versions.states_at(session, project.id, base))

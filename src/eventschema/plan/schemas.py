@@ -52,6 +52,14 @@ class PlanRequest(BaseModel):
     prune: bool = False
 
 
+class PlanBody(BaseModel):
+    """The request as documented: the plan as an object (its YAML or JSON text is accepted too)."""
+
+    plan: PlanDocument
+    dry_run: bool = False
+    prune: bool = False
+
+
 class PlanChanges(BaseModel):
     changes: list[dict[str, Any]]
     version: int

@@ -48,7 +48,10 @@ def _document_response(content: document.Document, format: str | None) -> Respon
     return JSONResponse(content)
 
 
-@router.get("/", openapi_extra={"parameters": [AT, FORMAT]})
+YAML_ANSWER = {"200": {"content": {"application/yaml": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/", openapi_extra={"parameters": [AT, FORMAT], "responses": YAML_ANSWER})
 async def export_plan(project: Project, session: Session, at: str | None = None, format: str | None = None) -> Response:
     content = await service.export(session, project.id, at or None)
     await session.commit()

@@ -38,7 +38,7 @@ async def _writing_session(request: Request) -> AsyncIterator[AsyncSession]:
 Session = Annotated[AsyncSession, Depends(_writing_session, scope="function")]
 # Documented as a version number; an ISO 8601 time with its offset (2026-11-30T10:00:00Z) is accepted too.
 AT = query(
-    "at", "A version number (or an ISO 8601 time): the plan as it was then.", {"type": "string", "pattern": "^[0-9]+$"}
+    "at", "A version number (or an ISO 8601 time): the plan as it was then.", {"type": "string", "pattern": "^[0-9]*$"}
 )
 FORMAT = query("format", "`json` (default) or `yaml`.", {"type": "string", "enum": ["json", "yaml"]})
 

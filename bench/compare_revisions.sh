@@ -17,7 +17,7 @@ REV=${1:?usage: bench/compare_revisions.sh REV [SECONDS] [ROUNDS]}
 SECONDS_EACH=${2:-15}
 ROUNDS=${3:-3}
 PORT=${BENCH_PORT:-8103}
-DB_NAME=eventschema_compare
+DB_NAME=${BENCH_DB_NAME:-eventschema_compare}
 DB_URL="postgresql://postgres@127.0.0.1:5432/$DB_NAME"
 
 EXTRAS=dev source "$ROOT/scripts/_venv.sh"
@@ -43,7 +43,7 @@ run() { # label source-dir
     PYTHONPATH="$2/src" EVENTSCHEMA_RATE_LIMIT_ENABLED=false "$VENV/bin/eventschema" serve \
         --workers 2 --host 127.0.0.1 --port "$PORT" --database-url "$DB_URL" >/dev/null 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/_health" >/dev/null && break; sleep 0.2; done
+    for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/_health" >/dev/null && break; sleep 0.2; done
     local api="http://127.0.0.1:$PORT/api/projects/1"
     local create list
     create=$(BENCH_API_KEY=$key BENCH_MODE=create_group BENCH_NONCE=$(date +%s%N) BENCH_SCENARIO=create \

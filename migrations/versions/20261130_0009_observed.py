@@ -6,7 +6,7 @@
 turns example values (and kept values) off for a project.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-30 07:00:00
 """
 

@@ -33,11 +33,13 @@ from eventschema.event_definitions.router import router as event_definitions_rou
 from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.router import router as event_schemas_router
 from eventschema.events.router import router as events_router
+from eventschema.history.router import router as history_router
 from eventschema.http.etag import ConditionalGet
 from eventschema.invites.router import router as invites_router
 from eventschema.invites.router import signup_router
 from eventschema.members.router import router as members_router
 from eventschema.observed.router import router as observed_router
+from eventschema.plan.router import router as plan_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
 from eventschema.property_groups.router import router as property_groups_router
@@ -195,6 +197,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         events_router,
         observed_router,
         alerts_router,
+        plan_router,
+        history_router,
         sdk_router,
         analytics_v1_router,
     ):

@@ -28,6 +28,7 @@ from eventschema.auth.rights import ROUTE_RIGHTS, Right, allows, route_key
 from eventschema.auth.scopes import READ_METHODS, grants, needed_scope
 from eventschema.bodies import read_body
 from eventschema.db import AnyRow, Database
+from eventschema.history import recorder as history
 from eventschema.members import service as members_service
 from eventschema.models import utcnow
 from eventschema.projects import service as projects_service
@@ -122,6 +123,7 @@ async def _authenticate(
         if attempts is not None:
             attempts.failed(address)
         raise
+    session.info[history.ACTOR] = principal.user
     limiter: RateLimiter | None = request.app.state.rate_limiter
     if limiter is not None:
         wait = limiter.check(principal.key_id)

@@ -6,7 +6,16 @@ import httpx
 
 from tests.factories import Account
 
-DEFINITION_KEYS = {"id", "name", "description", "enforcement_mode", "flag_unexpected", "created_at", "last_seen_at"}
+DEFINITION_KEYS = {
+    "id",
+    "name",
+    "description",
+    "enforcement_mode",
+    "flag_unexpected",
+    "schema_version",
+    "created_at",
+    "last_seen_at",
+}
 
 
 async def create_definition(client: httpx.AsyncClient, account: Account, name: str, **fields: Any) -> dict[str, Any]:

@@ -18,10 +18,10 @@ async def test_patch_enforcement_mode(client, account: Account) -> None:
     created = await create_definition(client, account, "signed up")
     url = account.url(f"event_definitions/{created['id']}/")
 
-    for mode in ("reject", "allow", "reject"):
+    for step, mode in enumerate(("reject", "allow", "reject"), start=2):
         response = await client.patch(url, json={"enforcement_mode": mode}, headers=account.headers)
         assert response.status_code == 200
-        assert response.json() == {**created, "enforcement_mode": mode}
+        assert response.json() == {**created, "enforcement_mode": mode, "schema_version": step}
         assert (await client.get(url, headers=account.headers)).json()["enforcement_mode"] == mode
 
 
@@ -58,7 +58,7 @@ async def test_patch_renames(client, account: Account) -> None:
     response = await client.patch(url, json={"name": "  registered "}, headers=account.headers)
 
     assert response.status_code == 200
-    assert response.json() == {**created, "name": "registered"}
+    assert response.json() == {**created, "name": "registered", "schema_version": 2}
     by_name = await client.get(account.url("event_definitions/by_name/?name=registered"), headers=account.headers)
     assert by_name.json()["id"] == created["id"]
 
@@ -106,7 +106,7 @@ async def test_put_replaces_the_fields_sent(client, account: Account) -> None:
     response = await client.put(url, json={"name": "registered", "description": "new"}, headers=account.headers)
 
     assert response.status_code == 200
-    assert response.json() == {**created, "name": "registered", "description": "new"}
+    assert response.json() == {**created, "name": "registered", "description": "new", "schema_version": 2}
     assert (await client.get(url, headers=account.headers)).json() == response.json()
 
 

@@ -49,7 +49,8 @@ RIGHT_DESCRIPTIONS: dict[Right, str] = {
     Right.PUBLIC: "the API description, and accepting an invitation (the invitation's token is the credential)",
     Right.ACCOUNT: "one's own user (`/api/users/@me/`) and the list of one's projects",
     Right.READ: "read the tracking plan, projects and their settings, events, quarantine, generated code, observed "
-    "traffic, drift and proposals, alert webhooks, members and invitations; validate events",
+    "traffic, drift and proposals, alert webhooks, plan versions and the activity log, members and invitations; "
+    "validate events and diff plans",
     Right.EDIT_PLAN: "create, change and delete definitions, property groups, links (event schemas) and their "
     "rules; apply plans; replay and delete quarantined events",
     Right.LEAVE: "leave the organization (removing someone else needs `manage_members`)",
@@ -115,6 +116,12 @@ ROUTE_RIGHTS: dict[str, Right] = {
     f"GET {PROJECT}/quarantine/{{id}}/": Right.READ,
     f"DELETE {PROJECT}/quarantine/{{id}}/": Right.EDIT_PLAN,
     f"GET {PROJECT}/events/": Right.READ,
+    f"GET {PROJECT}/plan/": Right.READ,
+    f"POST {PROJECT}/plan/diff/": Right.READ,
+    f"POST {PROJECT}/plan/apply/": Right.EDIT_PLAN,
+    f"GET {PROJECT}/plan/versions/": Right.READ,
+    f"GET {PROJECT}/plan/versions/{{number}}/diff/": Right.READ,
+    f"GET {PROJECT}/activity_log/": Right.READ,
     f"GET {ORG}/members/": Right.READ,
     f"PATCH {ORG}/members/{{user_uuid}}/": Right.MANAGE_MEMBERS,
     f"DELETE {ORG}/members/{{user_uuid}}/": Right.LEAVE,

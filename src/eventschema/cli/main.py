@@ -8,6 +8,7 @@ from eventschema import __version__
 from eventschema.cli.accounts import bootstrap, keys_app, projects_app
 from eventschema.cli.common import command_group
 from eventschema.cli.drift import drift
+from eventschema.cli.plan import plan_app
 from eventschema.cli.pull import pull
 from eventschema.cli.serve import migrate, serve
 from eventschema.cli.users import users_app
@@ -21,6 +22,7 @@ app.command()(drift)
 app.add_typer(projects_app, name="projects")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
+app.add_typer(plan_app, name="plan")
 
 
 def _print_version(value: bool) -> None:

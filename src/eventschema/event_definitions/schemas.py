@@ -32,6 +32,8 @@ class EventDefinitionRead(BaseModel):
     description: str
     enforcement_mode: EnforcementMode
     flag_unexpected: bool
+    # PostHog's: grows with each change affecting the event (its fields, its linked groups, their properties).
+    schema_version: int
     created_at: datetime
     last_seen_at: datetime | None
 

@@ -9,6 +9,7 @@ from eventschema import errors
 from eventschema.enforcement.changes import schema_changed
 from eventschema.event_definitions import repository
 from eventschema.event_definitions.schemas import EventDefinitionCreate, EventDefinitionUpdate
+from eventschema.history import recorder as history
 from eventschema.ids import uuid7
 from eventschema.models import EventDefinition, utcnow
 from eventschema.property_groups import repository as groups_repository
@@ -58,6 +59,7 @@ async def create(session: AsyncSession, project_id: int, data: EventDefinitionCr
     )
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):
         await repository.add(session, definition)
+    await history.event_written(session, definition, new=True)
     await schema_changed(session, project_id)
     return definition
 
@@ -79,6 +81,7 @@ async def update(
         setattr(definition, field, value)
     with errors.unique_violations({"uq_event_definitions_project_id_name": _duplicate()}):
         await session.flush()
+    await history.event_written(session, definition)
     await schema_changed(session, project_id)
     return definition
 
@@ -87,5 +90,6 @@ async def delete(session: AsyncSession, project_id: int, definition_id: UUID) ->
     """Deletes the definition and, by cascade, its event schemas."""
     definition = await retrieve(session, project_id, definition_id)
     await groups_repository.bump_groups_linked_to(session, definition.id)
+    await history.event_deleted(session, project_id, definition.id)
     await repository.delete_definition(session, definition.id)
     await schema_changed(session, project_id)

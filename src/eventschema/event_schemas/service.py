@@ -11,6 +11,7 @@ from eventschema.enforcement.changes import schema_changed
 from eventschema.event_schemas import repository
 from eventschema.event_schemas.cache import PageCache
 from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaUpdate
+from eventschema.history import recorder as history
 from eventschema.ids import uuid7
 from eventschema.models import EventSchema, utcnow
 from eventschema.property_groups import repository as groups_repository
@@ -87,6 +88,7 @@ async def create(
         updated_at=now,
     )
     await _write_link(session, link, group_name)
+    await history.link_written(session, link)
     await groups_repository.bump_revisions(session, [data.property_group_id])
     await schema_changed(session, project_id)
     return await retrieve(session, renderer, project_id, link.id)
@@ -116,11 +118,12 @@ async def update(
     definition_id = changes.get("event_definition", link.event_definition_id)
     group_id = changes.get("property_group_id", link.property_group_id)
     group_name = await _check_pair(session, project_id, definition_id, group_id, except_id=link.id)
-    old_group_id = link.property_group_id
+    old_group_id, old_event_id = link.property_group_id, link.event_definition_id
     link.event_definition_id = definition_id
     link.property_group_id = group_id
     link.updated_at = utcnow()
     await _write_link(session, link, group_name)
+    await history.link_written(session, link, moved_from=old_event_id)
     await groups_repository.bump_revisions(session, {old_group_id, group_id})
     await schema_changed(session, project_id)
     return await retrieve(session, renderer, project_id, link.id)
@@ -131,5 +134,6 @@ async def delete(session: AsyncSession, project_id: int, link_id: UUID) -> None:
     if link is None:
         raise errors.NotFound()
     await groups_repository.bump_revisions(session, [link.property_group_id])
+    await history.link_deleted(session, link)
     await repository.delete_link(session, link.id)
     await schema_changed(session, project_id)

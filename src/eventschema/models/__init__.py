@@ -9,6 +9,7 @@ from eventschema.models.accounts import (
     User,
 )
 from eventschema.models.base import Base, UTCDateTime, utcnow
+from eventschema.models.history import PlanChange, PlanVersion
 from eventschema.models.ingestion import EventLogEntry, OutboxEvent, QuarantinedEvent, ViolationCount
 from eventschema.models.observed import (
     OVERFLOW_EVENT,
@@ -46,6 +47,8 @@ __all__ = [
     "OrganizationMembership",
     "OutboxEvent",
     "PersonalAPIKey",
+    "PlanChange",
+    "PlanVersion",
     "Project",
     "Property",
     "PropertyGroup",

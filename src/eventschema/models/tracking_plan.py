@@ -36,6 +36,8 @@ class EventDefinition(Base):
     enforcement_mode: Mapped[str] = mapped_column(String(10), default="allow")
     # In strict mode, report properties no linked group declares.
     flag_unexpected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # PostHog's schema_version: grows by one with each change affecting the event (its fields, its links, its groups).
+    schema_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -13,6 +13,7 @@ from eventschema.auth import repository as auth_repository
 from eventschema.auth.principal import Principal
 from eventschema.auth.repository import CURRENT, ProjectRef
 from eventschema.enforcement.changes import schema_changed, token_changed
+from eventschema.history import recorder as history
 from eventschema.ids import random_base62
 from eventschema.models import Organization, OrganizationMembership, Project, User
 from eventschema.observed import repository as observed_repository
@@ -146,6 +147,7 @@ async def update_validation_settings(
     mode = data.changes().get("validation_mode")
     if mode is not None:
         await repository.set_validation_mode(session, project_id, mode)
+        await history.project_written(session, project_id, mode)
         await schema_changed(session, project_id)
     return await validation_settings(session, project_id)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
 from eventschema.enforcement.changes import schema_changed
+from eventschema.history import recorder as history
 from eventschema.models import PropertyGroup, utcnow
 from eventschema.property_groups import repository, rules
 from eventschema.property_groups.rendering import property_dict
@@ -50,6 +51,7 @@ async def _changed(session: AsyncSession, project_id: int, group: PropertyGroup)
     group.revision += 1
     group.updated_at = utcnow()
     await session.flush()
+    await history.group_written(session, project_id, group.id)
     await schema_changed(session, project_id)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.auth.principal import Principal
 from eventschema.enforcement.changes import schema_changed
+from eventschema.history import recorder as history
 from eventschema.ids import uuid7
 from eventschema.models import Property, utcnow
 from eventschema.property_groups import repository, rules
@@ -88,6 +89,7 @@ async def create(
     with errors.unique_violations(_unique_errors()):
         if not await repository.create_group(session, group, properties):
             raise _duplicate_group_error()
+    await history.group_created(session, project_id, group, properties)
     await schema_changed(session, project_id, recorded=True)
     return {
         "id": group["id"],
@@ -150,6 +152,7 @@ async def update(
         await session.flush()
         if incoming is not None:
             await _replace_properties(session, group.id, incoming, stored_rules, now)
+    await history.group_written(session, project_id, group.id)
     await schema_changed(session, project_id)
     fragment = await renderer.render_one(session, project_id, group.id)
     assert fragment is not None  # the group was just written in this transaction
@@ -208,5 +211,6 @@ async def delete(session: AsyncSession, project_id: int, group_id: UUID) -> None
     group = await repository.get(session, project_id, group_id)
     if group is None:
         raise errors.NotFound()
+    await history.group_deleted(session, project_id, group.id)
     await repository.delete_group(session, group.id)
     await schema_changed(session, project_id)

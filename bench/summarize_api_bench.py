@@ -38,14 +38,19 @@ def main() -> None:
     print("\n| scenario | eventschema | peer | ceiling | eventschema / peer | eventschema / ceiling |")
     print("|---|---|---|---|---|---|")
     for scenario in SCENARIOS:
-        ours, theirs, ceiling = (median(results[name], scenario) for name in ("eventschema", "peer", "ceiling"))
+        ours, theirs, ceiling = (median_rate(results[name], scenario) for name in ("eventschema", "peer", "ceiling"))
         print(
-            f"| {scenario} | {ours:g} | {theirs:g} | {ceiling:g} | **{ours / theirs:.1f}x** "
-            f"| **{ours / ceiling:.2f}x** |"
+            f"| {scenario} | {ours:g} | {theirs:g} | {ceiling:g} | **{ratio(ours, theirs, '.1f')}** "
+            f"| **{ratio(ours, ceiling, '.2f')}** |"
         )
 
 
-def median(rounds: list[dict[str, list[float]]], scenario: str) -> float:
+def ratio(ours: float, theirs: float, spec: str) -> str:
+    """ours / theirs, or a dash when no request of theirs finished in the run (too short for that server)."""
+    return f"{ours / theirs:{spec}}x" if theirs else "-"
+
+
+def median_rate(rounds: list[dict[str, list[float]]], scenario: str) -> float:
     """The median req/s of a scenario over the rounds (NaN when no round has it)."""
     values = [r[scenario][0] for r in rounds if scenario in r]
     return statistics.median(values) if values else float("nan")

@@ -55,3 +55,20 @@ class Principal:
     scopes: tuple[str, ...]
     scoped_teams: tuple[int, ...] | None
     key_last_used_at: datetime | None
+
+
+def user_basic(row: Any) -> dict[str, Any] | None:
+    """PostHog's UserBasic from a row of `auth.repository.USER_BASIC_COLUMNS` (None: no user, id NULL)."""
+    if row.id is None:
+        return None
+    return {
+        "id": row.id,
+        "uuid": row.uuid,
+        "distinct_id": row.distinct_id,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "is_email_verified": row.is_email_verified,
+        "hedgehog_config": public_hedgehog(row.hedgehog_config),
+        "role_at_organization": row.role_at_organization,
+    }

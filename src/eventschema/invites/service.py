@@ -17,7 +17,7 @@ from eventschema import errors
 from eventschema.auth import service as auth_service
 from eventschema.auth.keys import hash_key
 from eventschema.auth.passwords import check_strength, hash_password, verify_password
-from eventschema.auth.principal import public_hedgehog
+from eventschema.auth.principal import user_basic
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
 from eventschema.ids import random_base62
@@ -44,19 +44,7 @@ def invite_link(base_url: str, token: str) -> str:
 
 
 def invite_dict(row: AnyRow) -> dict[str, Any]:
-    created_by = None
-    if row.id is not None:
-        created_by = {
-            "id": row.id,
-            "uuid": row.uuid,
-            "distinct_id": row.distinct_id,
-            "first_name": row.first_name,
-            "last_name": row.last_name,
-            "email": row.email,
-            "is_email_verified": row.is_email_verified,
-            "hedgehog_config": public_hedgehog(row.hedgehog_config),
-            "role_at_organization": row.role_at_organization,
-        }
+    created_by = user_basic(row)
     return {
         "id": row.invite_id,
         "target_email": row.target_email,

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
-from eventschema.auth.principal import Principal, public_hedgehog
+from eventschema.auth.principal import Principal, user_basic
 from eventschema.auth.rights import Level, Right, allows
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
@@ -67,17 +67,7 @@ async def default_organization(session: AsyncSession) -> UUID:
 
 
 def member_dict(row: AnyRow) -> dict[str, Any]:
-    user = {
-        "id": row.id,
-        "uuid": row.uuid,
-        "distinct_id": row.distinct_id,
-        "first_name": row.first_name,
-        "last_name": row.last_name,
-        "email": row.email,
-        "is_email_verified": row.is_email_verified,
-        "hedgehog_config": public_hedgehog(row.hedgehog_config),
-        "role_at_organization": row.role_at_organization,
-    }
+    user = user_basic(row)
     return {
         "id": row.membership_id,
         "user": user,

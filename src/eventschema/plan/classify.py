@@ -11,27 +11,13 @@ from typing import Any
 
 import orjson
 
+from eventschema.property_groups.rules import RULE_KEYS
+
 TIGHTENING, LOOSENING, NEUTRAL = "tightening", "loosening", "neutral"
 # Rules that bound a value from below / above: raising a lower bound or lowering an upper one tightens.
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems")
-RULE_ORDER = (
-    "enum",
-    "not",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "format",
-    "properties",
-    "additionalProperties",
-    "items",
-    "minItems",
-    "maxItems",
-)
+RULE_ORDER = tuple(RULE_KEYS)  # the contract's order, as the API stores rules
 MISSING: Any = object()
 
 

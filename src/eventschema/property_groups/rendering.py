@@ -14,25 +14,9 @@ from uuid import UUID
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventschema.auth.principal import public_hedgehog
+from eventschema.auth.principal import user_basic
 from eventschema.property_groups import repository
 from eventschema.rendering import dumps
-
-
-def user_basic(row: Any) -> dict[str, Any] | None:
-    if row.id is None:
-        return None
-    return {
-        "id": row.id,
-        "uuid": row.uuid,
-        "distinct_id": row.distinct_id,
-        "first_name": row.first_name,
-        "last_name": row.last_name,
-        "email": row.email,
-        "is_email_verified": row.is_email_verified,
-        "hedgehog_config": public_hedgehog(row.hedgehog_config),
-        "role_at_organization": row.role_at_organization,
-    }
 
 
 def property_dict(row: Any) -> dict[str, Any]:

@@ -45,31 +45,30 @@ async def record(session: AsyncSession, project_id: int, entries: Sequence[Entry
     previous = {} if new else await repository.latest_states(session, project_id, {entry[1] for entry in entries})
     changed = [entry for entry in entries if new or previous.get((entry[0], entry[1])) != entry[2]]
     if changed:
-        key = session.info.setdefault(_CHANGE_KEY, str(uuid7()))
-        actor, now = actor_of(session), utcnow()
-        await repository.append(
-            session,
-            [
-                {
-                    "project_id": project_id,
-                    "change_key": key,
-                    "kind": kind,
-                    "entity_id": entity_id,
-                    "state": state,
-                    "actor": actor,
-                    "created_at": now,
-                }
-                for kind, entity_id, state in changed
-            ],
-        )
+        await repository.append(session, [row(session, project_id, *entry) for entry in changed])
     return changed
 
 
-async def group_created(
+def row(session: AsyncSession, project_id: int, kind: str, entity_id: str, state: State | None) -> dict[str, Any]:
+    """The `plan_changes` row recording `state` as `kind`/`entity_id`'s new state, by the request's actor, as part
+    of the session's one change."""
+    return {
+        "project_id": project_id,
+        "change_key": session.info.setdefault(_CHANGE_KEY, str(uuid7())),
+        "kind": kind,
+        "entity_id": entity_id,
+        "state": state,
+        "actor": actor_of(session),
+        "created_at": utcnow(),
+    }
+
+
+def group_created(
     session: AsyncSession, project_id: int, group: dict[str, Any], properties: Iterable[dict[str, Any]]
-) -> None:
+) -> dict[str, Any]:
+    """The row recording a new group, for the statement that inserts the group to write as well."""
     state = states.group_state(group["name"], group["description"], properties)
-    await record(session, project_id, [(GROUP, str(group["id"]), state)], new=True)
+    return row(session, project_id, GROUP, str(group["id"]), state)
 
 
 async def group_written(session: AsyncSession, project_id: int, group_id: UUID) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema.auth.repository import USER_BASIC_COLUMNS
 from eventschema.db import AnyRow, AnySelect, first_row, rows
 from eventschema.enforcement.repository import record_change
+from eventschema.history import repository as history_repository
 from eventschema.models import EventDefinition, EventSchema, Property, PropertyGroup, User
 from eventschema.models.base import UTCDateTime
 
@@ -162,9 +163,10 @@ def _insert_group_statement(dialect: str) -> Any:
 _INSERT_GROUP = {dialect: _insert_group_statement(dialect) for dialect in ("postgresql", "sqlite")}
 _INSERT_PROPERTIES = insert(Property)
 
-# On PostgreSQL a create is one statement: the group (unless its name is taken), its properties and the schema
-# change that announces it, each insert reading the group's id from the one before, so one round trip does
-# what took three. Nothing is written when the name is taken (the later inserts select from no row).
+# On PostgreSQL a create is one statement: the group (unless its name is taken), its properties, the schema
+# change that announces it and the plan history's entry, each insert reading the group's id from the one before,
+# so one round trip does what took four. Nothing is written when the name is taken (the later inserts select from
+# no row).
 _CREATE_GROUP_POSTGRESQL = text(
     """
     WITH new_group AS (
@@ -185,6 +187,11 @@ _CREATE_GROUP_POSTGRESQL = text(
              AS p(id, name, property_type, is_required, is_optional_in_types, description, validation_rules)
     ), new_change AS (
         INSERT INTO schema_changes (project_id, changed_at) SELECT :project_id, :created_at FROM new_group
+    ), new_history AS (
+        INSERT INTO plan_changes (project_id, change_key, kind, entity_id, state, actor, created_at)
+        SELECT :project_id, :history_change_key, :history_kind, :history_entity_id, CAST(:history_state AS JSON),
+               CAST(:history_actor AS JSON), :history_created_at
+        FROM new_group
     )
     SELECT id FROM new_group
     """
@@ -199,12 +206,16 @@ _CREATE_GROUP_POSTGRESQL = text(
     bindparam("property_optional_in_types", type_=ARRAY(Boolean())),
     bindparam("property_descriptions", type_=ARRAY(Text())),
     bindparam("property_rules", type_=ARRAY(Text())),
+    bindparam("history_created_at", type_=UTCDateTime()),
 )
 
 
-async def create_group(session: AsyncSession, group: dict[str, Any], properties: list[dict[str, Any]]) -> bool:
-    """Insert the group, its properties and a schema change, unless the project has a group of that name (then
-    nothing is written and the answer is False): the check and the writes with no race between them.
+async def create_group(
+    session: AsyncSession, group: dict[str, Any], properties: list[dict[str, Any]], history_row: dict[str, Any]
+) -> bool:
+    """Insert the group, its properties, a schema change and the plan history's row (`plan_changes` columns),
+    unless the project has a group of that name (then nothing is written and the answer is False): the check and
+    the writes with no race between them.
 
     The schema change is the row `enforcement.changes.schema_changed(..., recorded=True)` then announces.
     """
@@ -213,6 +224,7 @@ async def create_group(session: AsyncSession, group: dict[str, Any], properties:
             return False
         await insert_properties(session, properties)
         await record_change(session, group["project_id"])
+        await history_repository.append(session, [history_row])
         return True
     columns = {
         "property_ids": "id",
@@ -224,7 +236,15 @@ async def create_group(session: AsyncSession, group: dict[str, Any], properties:
     }
     params = {key: [values[column] for values in properties] for key, column in columns.items()}
     params["property_rules"] = [_json_or_none(values.get("validation_rules")) for values in properties]
-    return await first_row(session, _CREATE_GROUP_POSTGRESQL, **group, **params) is not None
+    history = {
+        "history_change_key": history_row["change_key"],
+        "history_kind": history_row["kind"],
+        "history_entity_id": history_row["entity_id"],
+        "history_state": _json_or_none(history_row["state"]),
+        "history_actor": _json_or_none(history_row["actor"]),
+        "history_created_at": history_row["created_at"],
+    }
+    return await first_row(session, _CREATE_GROUP_POSTGRESQL, **group, **params, **history) is not None
 
 
 def _json_or_none(value: Any) -> str | None:

@@ -86,10 +86,10 @@ async def create(
         property_values(group["id"], item, item_rules, now)
         for item, item_rules in zip(data.properties, stored_rules, strict=True)
     ]
+    history_row = history.group_created(session, project_id, group, properties)
     with errors.unique_violations(_unique_errors()):
-        if not await repository.create_group(session, group, properties):
+        if not await repository.create_group(session, group, properties, history_row):
             raise _duplicate_group_error()
-    await history.group_created(session, project_id, group, properties)
     await schema_changed(session, project_id, recorded=True)
     return {
         "id": group["id"],

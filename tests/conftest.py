@@ -73,6 +73,22 @@ async def drop_postgres_database(name: str) -> None:
         await connection.close()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` run first, SQLite's before PostgreSQL's, the rest in pytest's order (grouped by back
+    end): spread over xdist workers, the long tests then overlap the many short ones instead of being the last
+    thing one worker does while the other waits."""
+
+    def backend_of(item: pytest.Item) -> str:
+        callspec = getattr(item, "callspec", None)
+        return str(callspec.params.get("backend", callspec.params.get("database_url", ""))) if callspec else ""
+
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        rest = [item for item in items if not item.get_closest_marker("slow")]
+        items[:] = sorted(slow, key=backend_of) + rest
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 async def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backend]:
     kind = request.param

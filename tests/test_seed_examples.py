@@ -20,6 +20,8 @@ from tests.app.servers import serving
 from tests.cli.helpers import database_url, run_cli_sync
 from tests.factories import EVENT_SCHEMA_KEYS, GROUP_KEYS, PROPERTY_KEYS, USER_BASIC_KEYS
 
+pytestmark = pytest.mark.slow
+
 __all__ = ["database_url"]
 
 

@@ -4,11 +4,14 @@ render the whole API from what the process serves itself."""
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
 from playwright.sync_api import Route, sync_playwright
 
 from tests.app.servers import serving
 from tests.cli.helpers import database_url
 from tests.sdk.toolchains import chromium
+
+pytestmark = pytest.mark.slow
 
 __all__ = ["database_url"]
 

@@ -12,10 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.app.servers import serving
 from tests.cli.helpers import database_url, run_cli_sync
+
+pytestmark = pytest.mark.slow
 
 __all__ = ["database_url"]
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import orjson
+import pytest
 
 from eventschema.app import create_app
 from eventschema.db import Database
@@ -26,6 +27,7 @@ async def _capture(url: str, token: str, events: list[dict[str, object]]) -> Non
         await database.dispose()
 
 
+@pytest.mark.slow
 async def test_drift_as_json_and_as_a_table(database_url: str, tmp_path: Path) -> None:
     await run_cli("bootstrap", database_url=database_url, cwd=tmp_path)
     (project,) = (await run_cli("projects", "list", "--json", database_url=database_url, cwd=tmp_path)).json()
@@ -49,6 +51,7 @@ async def test_drift_as_json_and_as_a_table(database_url: str, tmp_path: Path) -
     ]
 
 
+@pytest.mark.slow
 async def test_the_project_must_exist_and_be_named_when_there_are_several(database_url: str, tmp_path: Path) -> None:
     await run_cli("bootstrap", database_url=database_url, cwd=tmp_path)
     unknown = await run_cli("drift", "--project", "999", database_url=database_url, cwd=tmp_path)

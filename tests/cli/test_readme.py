@@ -76,6 +76,7 @@ def _script(blocks: list[str], port: int, key_file: Path) -> str:
     return "set -euo pipefail\n" + script.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
 
 
+@pytest.mark.slow
 def test_the_quick_start_works_when_pasted(server: Serving, tmp_path: Path) -> None:
     blocks = _shell_blocks(_section("Quick start"))
     before = len(ACCESS.findall(server.log))
@@ -143,6 +144,7 @@ def _code_blocks(section: str, language: str) -> list[str]:
     return re.findall(rf"^```{language}\n(.*?)^```$", section, re.MULTILINE | re.DOTALL)
 
 
+@pytest.mark.slow
 def test_the_rules_example_works_when_pasted(server: Serving, tmp_path: Path) -> None:
     """The rules section's shell blocks, after the quick start's exports, print what the README shows; its
     TypeScript snippet fails `tsc --strict` with the error the README quotes."""

@@ -4,6 +4,7 @@ import asyncio
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from eventschema.auth.passwords import verify_password
@@ -40,6 +41,7 @@ async def _password_hash(url: str, email: str) -> str | None:
         await database.dispose()
 
 
+@pytest.mark.slow
 async def test_users_commands(database_url: str, tmp_path: Path) -> None:
     def cli(*args: str):
         return run_cli(*args, database_url=database_url, cwd=tmp_path)

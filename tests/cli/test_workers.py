@@ -21,6 +21,8 @@ from uvicorn.config import STARTUP_FAILURE
 from eventschema.cli.workers import Supervisor, bind_sockets, claim_port
 from tests.cli.helpers import EXECUTABLE, cli_env, run_cli_sync
 
+pytestmark = pytest.mark.slow
+
 HOST = "127.0.0.1"
 CONNECTIONS = 16
 

@@ -9,6 +9,8 @@ field names and `Properties.Merge` semantics.
 import json
 from pathlib import Path
 
+import pytest
+
 from eventschema.codegen import golang
 from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
 from tests.codegen import fixture, toolchains
@@ -122,6 +124,7 @@ def _module(directory: Path, plan: TrackingPlan) -> dict[str, str]:
     return toolchains.go_env()
 
 
+@pytest.mark.slow
 def test_code_written_for_posthogs_package_builds_vets_and_sends_what_it_should(tmp_path: Path) -> None:
     env = _module(tmp_path, POSTHOG_PLAN)
     (tmp_path / "main.go").write_text(MAIN, encoding="utf-8")

@@ -7,6 +7,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from eventschema.codegen import python
 from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
 from tests.codegen import fixture, toolchains
@@ -114,6 +116,7 @@ def _check(directory: Path, plan: TrackingPlan, good: str, bad: dict[str, tuple[
         assert any(message in text for _, text in errors), result.output
 
 
+@pytest.mark.slow
 def test_code_written_for_posthogs_file_passes_mypy_and_mistakes_do_not(tmp_path: Path) -> None:
     _check(tmp_path, POSTHOG_PLAN, POSTHOG_GOOD, POSTHOG_BAD)
 

@@ -32,6 +32,7 @@ async def _seen_within(seconds: float, http: httpx.AsyncClient, base: str, proje
     return loop.time() - start
 
 
+@pytest.mark.slow
 async def test_a_change_through_one_process_is_enforced_by_the_other(tmp_path: Path) -> None:
     url, name = await create_postgres_database()
     try:

@@ -4,6 +4,7 @@ public endpoints on a second one."""
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 
 from eventschema.plan import document
@@ -22,6 +23,7 @@ def plan_cli(tmp_path: Path, host: str, key: str, *args: str) -> Result:
     return run_cli_sync("plan", *args, database_url=None, cwd=tmp_path, extra_env=env)
 
 
+@pytest.mark.slow
 def test_export_diff_apply_check(database_url: str, tmp_path: Path) -> None:  # noqa: F811
     key = bootstrap(database_url, tmp_path)
     plan_file = tmp_path / "plan.yaml"
@@ -76,6 +78,7 @@ def test_export_diff_apply_check(database_url: str, tmp_path: Path) -> None:  # 
         assert result.returncode == 3 and "(plan__version)" in result.stderr
 
 
+@pytest.mark.slow
 def test_pull_and_push_through_posthogs_public_endpoints(database_url: str, tmp_path: Path) -> None:  # noqa: F811
     source_key = bootstrap(database_url, tmp_path)
     other_dir = tmp_path / "other"

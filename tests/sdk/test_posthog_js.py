@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.async_api import ConsoleMessage, Request, async_playwright
 from starlette.applications import Starlette
 from starlette.responses import FileResponse, HTMLResponse
@@ -21,6 +22,8 @@ from tests.cli.helpers import database_url
 from tests.enforcement.servers import free_port, uvicorn_serving
 from tests.sdk.helpers import gateway
 from tests.sdk.toolchains import chromium, node_modules
+
+pytestmark = pytest.mark.slow
 
 __all__ = ["database_url"]  # the fixture, from the CLI tests
 

@@ -21,6 +21,8 @@ from tests.enforcement.servers import free_port, uvicorn_serving
 from tests.sdk.helpers import gateway
 from tests.sdk.toolchains import node, node_modules
 
+pytestmark = pytest.mark.slow
+
 __all__ = ["database_url"]  # the fixture, from the CLI tests
 
 SCRIPT = Path(__file__).with_name("send_with_posthog_node.js")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventschema.validation import EventSpec, Mode, PropertySpec, compile_schemas, parse_rules
 from eventschema.validation.checks import CHECKS
 from tests.validation import validation_reference as ref
+
+pytestmark = pytest.mark.slow
 
 TYPES = ("DateTime", "String", "Numeric", "Boolean", "Object", "Any", "Array")
 NAMES = ("a", "b", "c", "amount", "ts", "has space", "$lib", "x'); import os #", "")

@@ -12,4 +12,4 @@ class NavItem:
     path: str
 
 
-NAV: tuple[NavItem, ...] = ()
+NAV: tuple[NavItem, ...] = (NavItem("events", "Events", "events/"),)

@@ -130,9 +130,7 @@ async def touch_session(session: AsyncSession, session_id: str, when: datetime) 
 
 
 async def set_password_if_none(session: AsyncSession, user_id: int, password_hash: str) -> bool:
-    statement = (
-        update(User).where(User.id == user_id, User.password_hash.is_(None)).values(password_hash=password_hash)
-    )
+    statement = update(User).where(User.id == user_id, User.password_hash.is_(None)).values(password_hash=password_hash)
     result = await session.execute(statement)
     return bool(getattr(result, "rowcount", 0))
 

@@ -46,7 +46,12 @@ def bootstrap(
     project_id, api_key, password_set = run_in_transaction(migrated(database_url(url)), work)
     if as_json:
         print_json(
-            {"project_id": project_id, "api_key": api_key, "email": email, "password": password if password_set else None}
+            {
+                "project_id": project_id,
+                "api_key": api_key,
+                "email": email,
+                "password": password if password_set else None,
+            }
         )
         return
     typer.echo(f"project id: {project_id}\nuser:       {email}\napi key:    {api_key}  (shown once; store it now)")

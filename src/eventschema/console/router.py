@@ -10,7 +10,7 @@ from eventschema.console import csrf, sessions
 from eventschema.console.deps import OptionalViewerDep, ViewerDep
 from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
-from eventschema.dependencies import SessionDep, SettingsDep, client_address
+from eventschema.dependencies import SessionDep, SettingsDep, client_address, get_database
 from eventschema.projects import service as projects_service
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +71,7 @@ async def login_form(request: Request, viewer: OptionalViewerDep) -> Response:
 
 
 @router.post("/login/")
-async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def login(request: Request, settings: SettingsDep) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     email = str(form.get("email") or "").strip()[:MAX_FIELD]
     password = str(form.get("password") or "")[:MAX_FIELD]
@@ -86,11 +86,10 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
         response = _login_page(request, status_code=429, error=message, email=email, next_path=next_path)
         response.headers["Retry-After"] = str(wait)
         return response
-    signed_in = await sessions.sign_in(session, email, password, settings.console_session_days)
+    signed_in = await sessions.sign_in(get_database(request), email, password, settings.console_session_days)
     if signed_in is None:
         throttle.failed(email, address)
         return _login_page(request, status_code=400, error=WRONG_CREDENTIALS, email=email, next_path=next_path)
-    await session.commit()
     response = _redirect(next_path)
     sessions.set_cookie(response, request, signed_in)
     response.delete_cookie(csrf.LOGIN_COOKIE, path="/")

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from eventschema.auth import service as auth_service
 from eventschema.auth.passwords import hash_password, verify_password
 from eventschema.console import repository
+from eventschema.db import Database
 from eventschema.models import ConsoleSession, utcnow
 
 COOKIE = auth_service.SESSION_COOKIE
@@ -42,26 +43,33 @@ async def _password_matches(stored: str | None, password: str) -> bool:
     return await asyncio.to_thread(verify_password, stored, password)
 
 
-async def sign_in(session: AsyncSession, email: str, password: str, days: int) -> SignedIn | None:
-    """A new session for the active user with that email and password; None when they do not match."""
-    row = await repository.user_for_sign_in(session, email)
+async def sign_in(database: Database, email: str, password: str, days: int) -> SignedIn | None:
+    """A new session (committed) for the active user with that email and password; None when they do not match.
+
+    The password is checked outside any write transaction: on SQLite that would hold the database's one write lock
+    for as long as Argon2 runs.
+    """
+    async with database.session(write=False) as session:
+        row = await repository.user_for_sign_in(session, email)
     if not await _password_matches(row.password_hash if row is not None else None, password) or row is None:
         return None
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(days=days)
-    await repository.delete_expired(session, row.id, now)
-    await repository.add(
-        session,
-        ConsoleSession(
-            id=auth_service.hash_session_token(token),
-            user_id=row.id,
-            csrf_token=secrets.token_urlsafe(32),
-            created_at=now,
-            expires_at=expires_at,
-            last_seen_at=now,
-        ),
-    )
+    async with database.session(write=True) as session:
+        await repository.delete_expired(session, row.id, now)
+        await repository.add(
+            session,
+            ConsoleSession(
+                id=auth_service.hash_session_token(token),
+                user_id=row.id,
+                csrf_token=secrets.token_urlsafe(32),
+                created_at=now,
+                expires_at=expires_at,
+                last_seen_at=now,
+            ),
+        )
+        await session.commit()
     return SignedIn(token=token, expires_at=expires_at)
 
 

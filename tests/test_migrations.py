@@ -15,6 +15,7 @@ from eventschema.migrate import downgrade, upgrade
 from eventschema.models import ConsoleSession, EventLogEntry, utcnow
 from tests.app.helpers import old_account
 from tests.cli.helpers import database_url
+from tests.factories import make_account
 
 __all__ = ["database_url"]  # the fixture (an empty database per back end), from the CLI tests
 
@@ -241,20 +242,20 @@ async def test_0010_adds_console_sessions_that_go_with_their_user(database_url: 
     await asyncio.to_thread(upgrade, database_url, "0009")
     database = Database(database_url)
     try:
-        await old_account(database)
         assert await _console_sessions(database) is False
         await database.dispose()
 
         await asyncio.to_thread(upgrade, database_url)
 
         assert await _console_sessions(database) is True
+        user_id = (await make_account(database)).user_id
         now = utcnow()
         async with database.session(write=True) as session:
-            user_id = (await session.execute(text("SELECT id FROM users"))).scalar_one()
             values = {"id": "a" * 64, "user_id": user_id, "csrf_token": "t", "created_at": now}
             await session.execute(insert(ConsoleSession).values(**values, expires_at=now, last_seen_at=now))
             await session.commit()
         async with database.session(write=True) as session:
+            await session.execute(text("DELETE FROM personal_api_keys"))
             await session.execute(text("DELETE FROM organization_memberships"))
             await session.execute(text("DELETE FROM users"))
             await session.commit()

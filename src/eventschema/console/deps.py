@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from eventschema.auth import service as auth_service
 from eventschema.auth.principal import Principal, UserBasic
 from eventschema.auth.repository import ProjectRef
+from eventschema.auth.rights import Right, allows
 from eventschema.db import AnyRow
 from eventschema.dependencies import TOUCH_SESSION_STATE, SessionDep
 from eventschema.models import utcnow
@@ -65,6 +66,11 @@ class ProjectPage:
     @property
     def csrf_token(self) -> str:
         return self.viewer.csrf_token
+
+    def may(self, right: str) -> bool:
+        """Whether the user's level holds this right (`auth.rights.Right`), to show only the actions they may take:
+        `{% if page.may("manage_project") %}`. The API checks it again whatever the page shows."""
+        return allows(self.level, Right(right))
 
     def url(self, path: str = "") -> str:
         """A URL of this project's pages: `page.url("events/")`."""

@@ -21,8 +21,15 @@ MAX_FIELD = 1024
 
 
 def safe_next(value: object) -> str:
-    """Where to go after signing in: a path of this site only (never `//elsewhere` or a full URL)."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")) and len(value) < 2000:
+    """Where to go after signing in: a path of this site only, never `//elsewhere` or a full URL (nor what a browser
+    would read as one: it drops tabs and line breaks and reads a backslash as a slash)."""
+    if (
+        isinstance(value, str)
+        and value.startswith("/")
+        and len(value) < 2000
+        and not any(char == "\\" or ord(char) < 0x20 or ord(char) == 0x7F for char in value)
+        and not value.startswith("//")
+    ):
         return value
     return "/"
 

@@ -38,6 +38,15 @@ def when(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def number(value: int) -> str:
+    """1,234,567"""
+    return f"{value:,}"
+
+
 def ago(value: datetime | None, now: datetime | None = None) -> str:
     """'never', 'just now', '5 min ago', '3 h ago', '12 days ago'."""
     if value is None:
@@ -78,6 +87,8 @@ def environment() -> Environment:
     env.filters["pretty_json"] = pretty_json
     env.filters["when"] = when
     env.filters["ago"] = ago
+    env.filters["iso"] = iso
+    env.filters["number"] = number
     env.globals["nav_items"] = NAV
     env.globals["static_url"] = static.url
     env.globals["url_with"] = url_with

@@ -1,5 +1,5 @@
-"""SQL for the Events pages: one statement for a page of the list, one for its rows' groups, and one each for an
-event's groups and properties, whatever the number of rows."""
+"""SQL for the Events pages: a few statements for a page of the list (its rows, their groups, their violations),
+and one each for an event's groups and properties, whatever the number of rows."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -16,7 +16,7 @@ from eventschema.models import EventDefinition, EventSchema, Property, PropertyG
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (EventDefinition.name, EventDefinition.id),
     "-last_seen": (EventDefinition.last_seen_at.desc().nulls_last(), EventDefinition.name, EventDefinition.id),
-    "violations": (),  # filled in by `page`: needs the counts' column
+    "violations": (),  # `page` orders by the counts' column
 }
 
 
@@ -32,33 +32,50 @@ async def count(session: AsyncSession, project_id: int, search: str | None) -> i
     return int((await session.execute(statement)).scalar_one())
 
 
-async def page(
-    session: AsyncSession, project_id: int, search: str | None, sort: str, since: datetime, limit: int, offset: int
-) -> Sequence[AnyRow]:
-    """(id, name, description, enforcement_mode, last_seen_at, violations) of a page of the project's events;
-    violations are those counted since `since`."""
-    counts = (
+def _violation_totals(project_id: int, since: datetime) -> Any:
+    return (
         select(ViolationCount.event, func.sum(ViolationCount.count).label("n"))
         .where(ViolationCount.project_id == project_id, ViolationCount.hour >= since)
         .group_by(ViolationCount.event)
-        .subquery()
     )
+
+
+_COLUMNS = (
+    EventDefinition.id,
+    EventDefinition.name,
+    EventDefinition.description,
+    EventDefinition.enforcement_mode,
+    EventDefinition.last_seen_at,
+)
+
+
+async def page(
+    session: AsyncSession, project_id: int, search: str | None, sort: str, since: datetime, limit: int, offset: int
+) -> Sequence[AnyRow]:
+    """(id, name, description, enforcement_mode, last_seen_at) of a page of the project's events, and `violations`
+    (counted since `since`) when sorting by them; otherwise `violations_of` gives the page's counts (aggregating
+    every event's counters costs more than the page itself)."""
+    statement = select(*_COLUMNS).where(EventDefinition.project_id == project_id)
+    if sort != "violations":
+        statement = _search(statement, search).order_by(*SORTS[sort])
+        return (await session.execute(statement.limit(limit).offset(offset))).all()
+    counts = _violation_totals(project_id, since).subquery()
     violations = func.coalesce(counts.c.n, 0).label("violations")
     statement = _search(
-        select(
-            EventDefinition.id,
-            EventDefinition.name,
-            EventDefinition.description,
-            EventDefinition.enforcement_mode,
-            EventDefinition.last_seen_at,
-            violations,
-        )
-        .outerjoin(counts, counts.c.event == EventDefinition.name)
-        .where(EventDefinition.project_id == project_id),
-        search,
+        statement.add_columns(violations).outerjoin(counts, counts.c.event == EventDefinition.name), search
     )
-    order = SORTS[sort] or (violations.desc(), EventDefinition.name, EventDefinition.id)
+    order = (violations.desc(), EventDefinition.name, EventDefinition.id)
     return (await session.execute(statement.order_by(*order).limit(limit).offset(offset))).all()
+
+
+async def violations_of(
+    session: AsyncSession, project_id: int, since: datetime, names: Sequence[str]
+) -> dict[str, int]:
+    """Violations counted since `since` of each of these events that has any."""
+    if not names:
+        return {}
+    statement = _violation_totals(project_id, since).where(ViolationCount.event.in_(names))
+    return {row.event: int(row.n) for row in (await session.execute(statement)).all()}
 
 
 async def groups_of(session: AsyncSession, definition_ids: Sequence[UUID]) -> Sequence[AnyRow]:

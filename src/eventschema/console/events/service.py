@@ -75,6 +75,10 @@ async def list_events(session: AsyncSession, project_id: int, query: ListQuery) 
     found = await repository.page(
         session, project_id, query.q or None, query.sort, since, PAGE_SIZE, (query.page - 1) * PAGE_SIZE
     )
+    if query.sort == "violations":
+        violations = {row.name: int(row.violations) for row in found}
+    else:
+        violations = await repository.violations_of(session, project_id, since, [row.name for row in found])
     rows = [
         EventRow(
             id=row.id,
@@ -82,7 +86,7 @@ async def list_events(session: AsyncSession, project_id: int, query: ListQuery) 
             description=row.description,
             enforcement_mode=row.enforcement_mode,
             last_seen_at=row.last_seen_at,
-            violations=int(row.violations),
+            violations=violations.get(row.name, 0),
         )
         for row in found
     ]

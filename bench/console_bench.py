@@ -8,8 +8,9 @@ day of hourly violation counters for 300 events, and 200 quarantined events of o
 through the form, then each round requests every page once through httpx's ASGI transport (no network, no
 server process: what is timed is the app's own work, routing, session check, queries and rendering), in an
 order rotated from round to round, after ANALYZE (as autovacuum would run it after such a bulk insert). The
-table reports median and p95 per page, next to a baseline measured in the same run: the JSON API's list of 100 event definitions with a personal API key (`GET event_definitions/
-?limit=100`), because these machines are shared and noisy. Target: every page under 100 ms.
+table reports median and p95 per page, next to a baseline measured in the same run: the JSON API's list of 100
+event definitions with a personal API key (`GET event_definitions/?limit=100`), because these machines are
+shared and noisy. Target: every page under 100 ms.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
 moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
 update times and invitations; 0009 adds the observed-traffic tables and a project column without rebuilding
-projects."""
+projects; 0010 adds console sessions, which go with their user."""
 
 import asyncio
 
@@ -12,9 +12,10 @@ from eventschema.db import Database
 from eventschema.enforcement.changes import schema_changed
 from eventschema.enforcement.repository import schema_version
 from eventschema.migrate import downgrade, upgrade
-from eventschema.models import EventLogEntry, utcnow
+from eventschema.models import ConsoleSession, EventLogEntry, utcnow
 from tests.app.helpers import old_account
 from tests.cli.helpers import database_url
+from tests.factories import make_account
 
 __all__ = ["database_url"]  # the fixture (an empty database per back end), from the CLI tests
 
@@ -228,5 +229,42 @@ async def test_0009_adds_the_observed_tables_and_keeps_what_hangs_off_projects(d
 
         await asyncio.to_thread(downgrade, database_url, "0008")
         assert await _observed_state(database) == (False, False, [account.project_id])
+    finally:
+        await database.dispose()
+
+
+async def _console_sessions(database: Database) -> bool:
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(lambda sync_connection: inspect(sync_connection).has_table("console_sessions"))
+
+
+async def test_0010_adds_console_sessions_that_go_with_their_user(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0009")
+    database = Database(database_url)
+    try:
+        assert await _console_sessions(database) is False
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+
+        assert await _console_sessions(database) is True
+        user_id = (await make_account(database)).user_id
+        now = utcnow()
+        async with database.session(write=True) as session:
+            values = {"id": "a" * 64, "user_id": user_id, "csrf_token": "t", "created_at": now}
+            await session.execute(insert(ConsoleSession).values(**values, expires_at=now, last_seen_at=now))
+            await session.commit()
+        async with database.session(write=True) as session:
+            await session.execute(text("DELETE FROM personal_api_keys"))
+            await session.execute(text("DELETE FROM organization_memberships"))
+            await session.execute(text("DELETE FROM users"))
+            await session.commit()
+        async with database.session(write=False) as session:
+            assert (await session.execute(text("SELECT count(*) FROM console_sessions"))).scalar_one() == 0
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0009")
+
+        assert await _console_sessions(database) is False
     finally:
         await database.dispose()

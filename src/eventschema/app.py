@@ -25,6 +25,7 @@ from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.capture.v1 import router as analytics_v1_router
 from eventschema.codegen.router import router as codegen_router
+from eventschema.console import install as install_console
 from eventschema.db import Database, is_unavailable
 from eventschema.dependencies import check_route_rights, check_route_scopes
 from eventschema.enforcement.cache import PlanCache
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         analytics_v1_router,
     ):
         app.include_router(router)
+    install_console(app)
 
     @app.get("/_health/", include_in_schema=False)
     async def health(request: Request) -> Response:

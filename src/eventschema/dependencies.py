@@ -6,6 +6,7 @@ dependencies then check the route's right (`auth.rights.ROUTE_RIGHTS`) against t
 organization concerned; `check_route_rights` refuses to start an app with a route that has no right.
 """
 
+import hmac
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ from eventschema.settings import Settings
 KEY_FIELD = "personal_api_key"
 LEVEL_TOO_LOW = "Your organization access level is insufficient for this action."
 TOUCH_KEY_STATE = "touch_key_id"
+TOUCH_SESSION_STATE = "touch_console_session_id"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FAILED = "CSRF Failed: CSRF token missing or incorrect."
 MALFORMED_HEADER = "Authorization header must be 'Bearer <personal API key>'."
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
 logger = logging.getLogger(__name__)
@@ -62,6 +66,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         key_id = getattr(request.state, TOUCH_KEY_STATE, None)
         if key_id is not None:
             await _touch_key(database, key_id)
+        session_id = getattr(request.state, TOUCH_SESSION_STATE, None)
+        if session_id is not None:
+            await _touch_session(database, session_id)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -116,7 +123,7 @@ async def _authenticate(
     try:
         presented = await _presented_key(request)
         if presented is None:
-            raise errors.NotAuthenticated()
+            return await _authenticate_session(request, session, project)
         cache: AuthCache | None = request.app.state.auth_cache
         principal, row = await auth_service.authenticate(session, *presented, project=project, cache=cache)
     except errors.AuthenticationFailed:
@@ -136,6 +143,28 @@ async def _authenticate(
     return principal, row
 
 
+async def _authenticate_session(
+    request: Request, session: AsyncSession, project: ProjectRef | None
+) -> tuple[Principal, AnyRow]:
+    """A request with no key may carry the console's session cookie (the console calls the API this way); its
+    writes must then carry the session's CSRF token in X-CSRF-Token, which another site's page cannot read."""
+    token = request.cookies.get(auth_service.SESSION_COOKIE)
+    found = await auth_service.authenticate_session(session, token, project) if token else None
+    if found is None:
+        raise errors.NotAuthenticated()
+    principal, row = found
+    if request.method not in READ_METHODS and not csrf_matches(request.headers.get(CSRF_HEADER), row.csrf_token):
+        raise errors.PermissionDenied(CSRF_FAILED)
+    session.info[history.ACTOR] = principal.user
+    if auth_service.needs_touch(principal, utcnow()):
+        setattr(request.state, TOUCH_SESSION_STATE, auth_service.session_id_of(principal))
+    return principal, row
+
+
+def csrf_matches(presented: str | None, expected: str) -> bool:
+    return bool(presented) and hmac.compare_digest(str(presented).encode(), expected.encode())
+
+
 async def get_principal(request: Request, session: SessionDep) -> Principal:
     principal, _row = await _authenticate(request, session)
     return principal
@@ -150,6 +179,16 @@ async def _touch_key(database: Database, key_id: str) -> None:
             await session.commit()
     except DATABASE_ERRORS as exc:
         logger.warning("could not record the use of key %s: %s", key_id, exc)
+
+
+async def _touch_session(database: Database, session_id: str) -> None:
+    """Record when a console session was last seen, in its own transaction (as `_touch_key`)."""
+    try:
+        async with database.session(write=True) as session:
+            await auth_service.touch_session(session, session_id, utcnow())
+            await session.commit()
+    except DATABASE_ERRORS as exc:
+        logger.warning("could not record the use of a console session: %s", exc)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         "revoked from the command line stops working in a running server within this time. 0 looks every key up "
         "on every request.",
     )
+    console_session_days: int = Field(
+        default=14, ge=1, description="How long a sign-in to the web console lasts before the password is asked again."
+    )
     page_size_max: int = Field(default=1000, ge=1, description="Upper bound for ?limit= on list endpoints.")
     capture_max_payload_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest capture request body accepted, after decompression."

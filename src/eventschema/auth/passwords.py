@@ -1,5 +1,7 @@
 """Passwords: stored only as Argon2id hashes (argon2-cffi's recommended parameters)."""
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -15,6 +17,11 @@ def check_strength(password: str) -> None:
         raise ValueError(f"A password must have at least {MIN_LENGTH} characters.")
     if len(password) > MAX_LENGTH:
         raise ValueError(f"A password must have at most {MAX_LENGTH} characters.")
+
+
+def generate_password() -> str:
+    """A random password to hand out once (22 URL-safe characters, 128 bits)."""
+    return secrets.token_urlsafe(16)
 
 
 def hash_password(password: str) -> str:

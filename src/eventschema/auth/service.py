@@ -1,5 +1,6 @@
-"""Authenticating personal API keys, and creating, listing and revoking them."""
+"""Authenticating personal API keys and console sessions, and creating, listing and revoking keys."""
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -11,12 +12,18 @@ from eventschema.auth import repository
 from eventschema.auth.cache import AuthCache
 from eventschema.auth.keys import generate_key, hash_key, mask_key
 from eventschema.auth.principal import Principal, UserBasic
+from eventschema.auth.scopes import ALL_SCOPES
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
 from eventschema.ids import random_base62
 from eventschema.models import PersonalAPIKey, utcnow
 
 LAST_USED_REFRESH = timedelta(hours=1)
+# A console session's last_seen_at is refreshed at most this often.
+SESSION_SEEN_REFRESH = timedelta(minutes=5)
+SESSION_COOKIE = "eventschema_session"
+SESSION_PREFIX = "session:"
+MAX_SESSION_TOKEN = 200
 
 
 async def authenticate(
@@ -36,7 +43,21 @@ async def authenticate(
     row = await repository.find_active_key(session, secure_value, project)
     if row is None:
         raise errors.AuthenticationFailed(f"Personal API key found in request {source} is invalid.")
-    user = UserBasic(
+    principal = Principal(
+        user=_user(row),
+        current_project_id=row.current_project_id,
+        key_id=row.key_id,
+        scopes=tuple(row.scopes or ()),
+        scoped_teams=tuple(row.scoped_teams) if row.scoped_teams else None,
+        key_last_used_at=row.last_used_at,
+    )
+    if cache is not None:
+        cache.put(secure_value, project, (principal, row), generation)
+    return principal, row
+
+
+def _user(row: AnyRow) -> UserBasic:
+    return UserBasic(
         id=row.id,
         uuid=row.uuid,
         distinct_id=row.distinct_id,
@@ -47,17 +68,52 @@ async def authenticate(
         hedgehog_config=row.hedgehog_config,
         role_at_organization=row.role_at_organization,
     )
+
+
+def hash_session_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_session(principal: Principal) -> bool:
+    return principal.key_id.startswith(SESSION_PREFIX)
+
+
+def session_id_of(principal: Principal) -> str:
+    return principal.key_id.removeprefix(SESSION_PREFIX)
+
+
+async def authenticate_session(
+    session: AsyncSession, token: str, project: repository.ProjectRef | None = None
+) -> tuple[Principal, AnyRow] | None:
+    """The principal of a console session cookie (None for an unknown or expired session, or an inactive user), and
+    the row it came from (with the project's columns when asked, as `authenticate` gives them).
+
+    A session acts for its user with every scope and no project limit: what the user may do is what their
+    memberships allow. Its `key_id` (`session:` and the session's id) is never looked up as a key.
+    """
+    if not token or len(token) > MAX_SESSION_TOKEN:
+        return None
+    row = await repository.find_active_session(session, hash_session_token(token), utcnow(), project)
+    if row is None:
+        return None
     principal = Principal(
-        user=user,
+        user=_user(row),
         current_project_id=row.current_project_id,
-        key_id=row.key_id,
-        scopes=tuple(row.scopes or ()),
-        scoped_teams=tuple(row.scoped_teams) if row.scoped_teams else None,
-        key_last_used_at=row.last_used_at,
+        key_id=SESSION_PREFIX + row.session_id,
+        scopes=(ALL_SCOPES,),
+        scoped_teams=None,
+        key_last_used_at=row.last_seen_at,
     )
-    if cache is not None:
-        cache.put(secure_value, project, (principal, row), generation)
     return principal, row
+
+
+async def set_password_if_none(session: AsyncSession, user_id: int, password_hash: str) -> bool:
+    """Give the user this password if they have none; whether they got it."""
+    return await repository.set_password_if_none(session, user_id, password_hash)
+
+
+async def touch_session(session: AsyncSession, session_id: str, now: datetime) -> None:
+    await repository.touch_session(session, session_id, now)
 
 
 def remember_use(
@@ -74,9 +130,11 @@ def remember_use(
 
 
 def needs_touch(principal: Principal, now: datetime) -> bool:
-    """last_used_at is refreshed at most hourly, so steady traffic does not write on every request."""
+    """last_used_at is refreshed at most hourly (a session's last_seen_at every few minutes), so steady traffic
+    does not write on every request."""
     last = principal.key_last_used_at
-    return last is None or now - last > LAST_USED_REFRESH
+    refresh = SESSION_SEEN_REFRESH if is_session(principal) else LAST_USED_REFRESH
+    return last is None or now - last > refresh
 
 
 async def touch(session: AsyncSession, key_id: str, now: datetime) -> None:

@@ -6,6 +6,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.auth import service as auth_service
+from eventschema.auth.passwords import generate_password, hash_password
 from eventschema.auth.scopes import parse_scopes
 from eventschema.cli.common import (
     DatabaseURLOption,
@@ -30,18 +31,34 @@ def bootstrap(
     as_json: JSONOption = False,
     url: DatabaseURLOption = None,
 ) -> None:
-    """Create (idempotently) an organization, a project, a user, and a NEW personal API key with scope '*'."""
+    """Create (idempotently) an organization, a project, a user, and a NEW personal API key with scope '*'.
 
-    async def work(session: AsyncSession) -> tuple[int, str]:
+    A user without a password (the one it creates) gets a generated one for the web console, printed once."""
+    password = generate_password()
+    password_hash = hash_password(password)
+
+    async def work(session: AsyncSession) -> tuple[int, str, bool]:
         account = await projects_service.ensure_account(session, email=email, project_name=project)
         key = await auth_service.create_key(session, email=email, scopes=["*"], projects=None, label="bootstrap")
-        return account.project.id, key.value
+        password_set = await auth_service.set_password_if_none(session, account.user.id, password_hash)
+        return account.project.id, key.value, password_set
 
-    project_id, api_key = run_in_transaction(migrated(database_url(url)), work)
+    project_id, api_key, password_set = run_in_transaction(migrated(database_url(url)), work)
     if as_json:
-        print_json({"project_id": project_id, "api_key": api_key, "email": email})
+        print_json(
+            {
+                "project_id": project_id,
+                "api_key": api_key,
+                "email": email,
+                "password": password if password_set else None,
+            }
+        )
         return
     typer.echo(f"project id: {project_id}\nuser:       {email}\napi key:    {api_key}  (shown once; store it now)")
+    if password_set:
+        typer.echo(f"password:   {password}  (shown once; sign in to the console with it)")
+    else:
+        typer.echo(f"password:   unchanged (set a new one with: eventschema users set-password {email})")
 
 
 @projects_app.command("create")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema.auth.repository import USER_BASIC_COLUMNS
 from eventschema.auth.rights import Level
 from eventschema.db import AnyRow, AnySelect
-from eventschema.models import Organization, OrganizationMembership, PersonalAPIKey, Project, User
+from eventschema.models import ConsoleSession, Organization, OrganizationMembership, PersonalAPIKey, Project, User
 
 MEMBER_COLUMNS = (
     OrganizationMembership.id.label("membership_id"),
@@ -108,6 +108,10 @@ async def delete_membership(session: AsyncSession, membership_id: UUID) -> None:
 
 async def delete_keys_of(session: AsyncSession, user_id: int) -> None:
     await session.execute(delete(PersonalAPIKey).where(PersonalAPIKey.user_id == user_id))
+
+
+async def delete_sessions_of(session: AsyncSession, user_id: int) -> None:
+    await session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
 
 
 async def leave_current_project(session: AsyncSession, user_id: int, organization_id: UUID) -> None:

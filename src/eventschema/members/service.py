@@ -128,13 +128,14 @@ async def change_level(
 
 
 async def remove(session: AsyncSession, organization_id: UUID, user_uuid: UUID, actor: Actor | None) -> None:
-    """Take the user out of the organization and revoke their personal API keys."""
+    """Take the user out of the organization, revoke their personal API keys and sign them out of the console."""
     target = await _member(session, organization_id, user_uuid)
     if actor is not None:
         _check_actor(actor, target)
     await _keep_an_owner(session, organization_id, target)
     await repository.delete_membership(session, target.membership_id)
     await repository.delete_keys_of(session, target.user_id)
+    await repository.delete_sessions_of(session, target.user_id)
     await repository.leave_current_project(session, target.user_id, organization_id)
     await changes.access_changed(session)
 

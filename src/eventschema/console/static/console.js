@@ -1,0 +1,153 @@
+/* eventschema console: progressive enhancement, no build step.
+ *
+ * API forms. A form with data-api-url is sent to the JSON API instead of being submitted:
+ *   <form id="f" data-api-method="PATCH" data-api-url="/api/projects/1/event_definitions/ID/"
+ *         data-next="/projects/1/events/{id}/" data-api-confirm="Really?">
+ * - Its named fields become a JSON object: checkboxes are booleans, type=number and data-type="number" are numbers
+ *   (empty: null), data-type="json" is parsed as JSON, <select multiple> is a list; data-api-omit-empty leaves an
+ *   empty field out. A field may name its API field with data-api-name (else its name is used).
+ * - The session's CSRF token (<meta name="csrf-token">) goes in X-CSRF-Token.
+ * - On success: the form dispatches "api:success" (detail: {data, response}); unless a listener calls
+ *   preventDefault(), the browser goes to data-next ({field} replaced from the answer's JSON) or reloads.
+ * - On an error: the answer's detail goes next to the field the answer's attr names (the element with
+ *   data-api-attr="<attr>", or name="<attr>"): into <p class="field-error" id="<form id>-<attr>-error">, created
+ *   if missing, with aria-invalid and aria-describedby on the field; without such a field, into the form's
+ *   <p class="form-error" role="alert">. The form dispatches "api:error" (detail: {status, body}).
+ */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function fieldValue(field) {
+    var type = (field.getAttribute("data-type") || field.type || "").toLowerCase();
+    if (field.type === "checkbox") return field.checked;
+    if (field.tagName === "SELECT" && field.multiple) {
+      return Array.prototype.filter.call(field.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+    }
+    if (type === "number") return field.value === "" ? null : Number(field.value);
+    if (type === "json") return field.value.trim() === "" ? null : JSON.parse(field.value);
+    return field.value;
+  }
+
+  function formBody(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var name = field.getAttribute("data-api-name") || field.name;
+      if (!name || field.disabled || field.type === "submit" || field.type === "button") return;
+      if (field.type === "radio" && !field.checked) return;
+      if (field.hasAttribute("data-api-omit-empty") && field.value === "") return;
+      body[name] = fieldValue(field);
+    });
+    return body;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; p.hidden = true; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+    form.querySelectorAll(".form-error[data-api-made]").forEach(function (p) { p.remove(); });
+  }
+
+  function errorId(form, attr) {
+    return (form.id || "form") + "-" + attr + "-error";
+  }
+
+  function showError(form, attr, message) {
+    var field = null;
+    if (attr) {
+      field = form.querySelector('[data-api-attr="' + CSS.escape(attr) + '"]') ||
+        form.querySelector('[name="' + CSS.escape(attr) + '"]');
+    }
+    if (!field) {
+      var box = document.createElement("p");
+      box.className = "form-error";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-api-made", "");
+      box.textContent = message;
+      form.insertBefore(box, form.firstChild);
+      return;
+    }
+    var id = errorId(form, attr);
+    var p = document.getElementById(id);
+    if (!p) {
+      p = document.createElement("p");
+      p.className = "field-error";
+      p.id = id;
+      field.insertAdjacentElement("afterend", p);
+    }
+    p.textContent = message;
+    p.hidden = false;
+    p.setAttribute("role", "alert");
+    field.setAttribute("aria-invalid", "true");
+    var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (described.indexOf(id) < 0) field.setAttribute("aria-describedby", described.concat([id]).join(" "));
+    field.focus();
+  }
+
+  function nextUrl(template, data) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) {
+      return data && data[key] !== undefined ? encodeURIComponent(String(data[key])) : "";
+    });
+  }
+
+  async function send(form) {
+    var confirmText = form.getAttribute("data-api-confirm");
+    if (confirmText && !window.confirm(confirmText)) return;
+    clearErrors(form);
+    var method = (form.getAttribute("data-api-method") || "POST").toUpperCase();
+    var init = {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrfToken() }
+    };
+    if (method !== "GET" && method !== "DELETE") {
+      var body;
+      try {
+        body = formBody(form);
+      } catch (e) {
+        showError(form, null, "Not valid JSON: " + e.message);
+        return;
+      }
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    form.setAttribute("aria-busy", "true");
+    var response;
+    try {
+      response = await fetch(form.getAttribute("data-api-url"), init);
+    } catch (e) {
+      form.removeAttribute("aria-busy");
+      showError(form, null, "The server could not be reached. Check your connection and try again.");
+      return;
+    }
+    var text = await response.text();
+    var data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+    form.removeAttribute("aria-busy");
+    if (response.ok) {
+      var done = new CustomEvent("api:success", { cancelable: true, detail: { data: data, response: response } });
+      if (!form.dispatchEvent(done)) return;
+      var next = form.getAttribute("data-next");
+      if (next) window.location.assign(nextUrl(next, data)); else window.location.reload();
+      return;
+    }
+    form.dispatchEvent(new CustomEvent("api:error", { detail: { status: response.status, body: data } }));
+    if (response.status === 401) {
+      showError(form, null, "Your session has ended. Sign in again, then retry.");
+      return;
+    }
+    var detail = data && data.detail ? data.detail : "The server answered " + response.status + ".";
+    showError(form, data ? data.attr : null, detail);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api-url")) return;
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
+    send(form);
+  });
+})();

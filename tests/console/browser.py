@@ -1,0 +1,54 @@
+"""What the console's browser tests share besides their fixtures (conftest.py): the server a module runs, signing
+in through the form, and screenshots under tests/console/screenshots/ (git-ignored)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from playwright.sync_api import Page
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@dataclass
+class ConsoleServer:
+    url: str
+    backend: str
+    database_url: str
+    project_id: int
+    email: str
+    password: str
+    api_key: str
+
+    def page_url(self, path: str = "") -> str:
+        return f"{self.url}/projects/{self.project_id}/{path}"
+
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A request to the project's API (`path` under /api/projects/<id>/) with the user's key; its JSON."""
+        response = requests.request(
+            method,
+            f"{self.url}/api/projects/{self.project_id}/{path}",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            timeout=30,
+            **kwargs,
+        )
+        assert response.ok, response.text
+        return response.json() if response.content else None
+
+
+def sign_in(page: Page, console: ConsoleServer) -> None:
+    """Through the sign-in form, as a person would; ends on the Events page."""
+    page.goto(f"{console.url}/login/")
+    page.get_by_label("Email").fill(console.email)
+    page.get_by_label("Password").fill(console.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{console.url}/projects/*/events/")
+
+
+def screenshot(page: Page, name: str, console: ConsoleServer) -> Path:
+    """A full-page screenshot under tests/console/screenshots/ (git-ignored), one per back end."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{console.backend}.png"
+    page.screenshot(path=path, full_page=True)
+    return path

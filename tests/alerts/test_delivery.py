@@ -85,12 +85,10 @@ async def test_down_then_up_is_delivered_once(client, db: Database, account: Acc
     assert body["event"] == "signed up" and body["project_id"] == account.project_id
     assert (body["violations"], body["threshold"]) == (3, 3)
     assert body["top_reasons"] == [{"reason": "missing_required", "count": 2}, {"reason": "type_mismatch", "count": 1}]
-    assert body["url"] == "https://console.example.com/events/signed%20up"
+    link = f"https://console.example.com/projects/{account.project_id}/events/by_name/?name=signed%20up"
+    assert body["url"] == link
     assert isinstance(body["text"], str)
-    assert (
-        "'signed up'" in body["text"]
-        and "<https://console.example.com/events/signed%20up|Open the event>" in body["text"]
-    )
+    assert "'signed up'" in body["text"] and f"<{link}|Open the event>" in body["text"]
 
 
 async def test_two_processes_deliver_an_alert_once(client, db: Database, account: Account, receiver: Receiver) -> None:

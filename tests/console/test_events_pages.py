@@ -287,3 +287,16 @@ async def test_every_name_is_escaped(client, db) -> None:
         assert page.status_code == 200
         assert "<script>alert" not in page.text
         assert ESCAPED in page.text
+
+
+async def test_an_event_found_by_name_redirects_to_its_page(client, db) -> None:
+    user = await console_user(db)
+    ids = await _seed(client, db, user, ["signed up", "other"])
+    await sign_in(client, user)
+
+    found = await client.get(user.page("events/by_name/"), params={"name": "signed up"})
+    unknown = await client.get(user.page("events/by_name/"), params={"name": "never sent"})
+
+    assert found.status_code == 303
+    assert found.headers["location"] == user.page(f"events/{ids['signed up']}/")
+    assert unknown.status_code == 404 and "<h1>Page not found</h1>" in unknown.text

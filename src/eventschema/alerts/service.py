@@ -36,15 +36,16 @@ async def delete(session: AsyncSession, project_id: int, webhook_id: UUID) -> No
         raise errors.NotFound()
 
 
-def event_url(settings: Settings, event: str) -> str:
-    """The console's page for the event."""
-    return f"{(settings.public_url or DEFAULT_PUBLIC_URL).rstrip('/')}/events/{quote(event, safe='')}"
+def event_url(settings: Settings, project_id: int, event: str) -> str:
+    """The console's page for the event (found by its name; the console redirects to the event's page)."""
+    base = (settings.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
+    return f"{base}/projects/{project_id}/events/by_name/?name={quote(event, safe='')}"
 
 
 def payload(settings: Settings, crossed: Any, hour: datetime, reasons: Sequence[Any]) -> dict[str, Any]:
     """What is posted: Slack's incoming webhooks read `text` (its link in Slack's <url|label> form) and ignore the
     rest, which says the same as data."""
-    url = event_url(settings, crossed.event)
+    url = event_url(settings, crossed.project_id, crossed.event)
     by_reason: dict[str, int] = {}
     for row in reasons:
         by_reason[row.reason] = by_reason.get(row.reason, 0) + int(row.n)

@@ -119,3 +119,8 @@ async def group_properties(session: AsyncSession, definition_id: UUID) -> Sequen
         .order_by(PropertyGroup.name, PropertyGroup.id, Property.name)
     )
     return (await session.execute(statement)).all()
+
+
+async def definition_id_named(session: AsyncSession, project_id: int, name: str) -> UUID | None:
+    statement = select(EventDefinition.id).where(EventDefinition.project_id == project_id, EventDefinition.name == name)
+    return (await session.execute(statement)).scalar_one_or_none()

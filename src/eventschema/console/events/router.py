@@ -1,9 +1,10 @@
-"""/projects/{project_id}/events/ and /projects/{project_id}/events/{definition_id}/."""
+"""/projects/{project_id}/events/, /projects/{project_id}/events/{definition_id}/, and
+/projects/{project_id}/events/by_name/?name= (a redirect to the event's page, for links that know only its name)."""
 
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from eventschema.console.deps import PageNotFound, ProjectPageDep
 from eventschema.console.events import service
@@ -20,6 +21,14 @@ async def event_list(request: Request, page: ProjectPageDep, session: SessionDep
     query = service.ListQuery.parse(params.get("q"), params.get("sort"), params.get("page"))
     events = await service.list_events(session, page.project.id, query)
     return render(request, "events/list.html", page, events=events)
+
+
+@router.get("/by_name/")
+async def event_by_name(request: Request, page: ProjectPageDep, session: SessionDep) -> Response:
+    definition_id = await service.definition_id_named(session, page.project.id, request.query_params.get("name", ""))
+    if definition_id is None:
+        raise PageNotFound()
+    return RedirectResponse(page.url(f"events/{definition_id}/"), status_code=303)
 
 
 @router.get("/{definition_id}/")

@@ -139,3 +139,8 @@ async def event_detail(session: AsyncSession, project_id: int, definition_id: UU
     )
     quarantined = [quarantine_service.renderable(quarantine_service.event_dict(row)) for row in samples]
     return EventDetail(definition, groups, violations, total, quarantined)
+
+
+async def definition_id_named(session: AsyncSession, project_id: int, name: str) -> UUID | None:
+    """The id of the project's event of that name (links that know an event by name, such as alerts, use it)."""
+    return await repository.definition_id_named(session, project_id, name)

@@ -41,7 +41,8 @@ async def test_newest_first_filtered_by_name_and_the_fragment_it_refreshes_with(
     rows = _events(page.text)
     assert len(rows) == SHOWN
     assert rows[:3] == [("signed up", "user-0"), ("page viewed", "user-1"), ("signed up", "user-2")]
-    assert f"The {SHOWN} newest of {SHOWN + 10} events" in page.text
+    assert f"The {SHOWN} newest of {SHOWN + 10} events</span>" in page.text
+    assert f'data-summary="The {SHOWN} newest of {SHOWN + 10} events"' in page.text
     assert all(event == "signed up" for event, _ in _events(signups.text))
     assert _events(signups.text)[0] == ("signed up", "user-0")
     assert "&#34;i&#34;: 0" in page.text

@@ -202,7 +202,13 @@
       if (paused) return;
       var current = document.getElementById("live-rows");
       // Rows whose payload is open stay as they are until it is closed.
-      if (current && !current.querySelector("details[open]")) current.replaceWith(document.adoptNode(fresh));
+      if (current && !current.querySelector("details[open]")) {
+        current.replaceWith(document.adoptNode(fresh));
+        var summary = document.getElementById("live-summary");
+        var text = fresh.getAttribute("data-summary");
+        // Said again by screen readers (role=status) only when it changes.
+        if (summary && summary.textContent !== text) summary.textContent = text;
+      }
     } catch (e) {
       if (status) status.textContent = "The server could not be reached; retrying.";
     }

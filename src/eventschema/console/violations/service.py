@@ -1,17 +1,17 @@
-"""What the Violations page shows: per event and property, the violations of the last 7 days (the violation
-history, counted per hour) and of the last 24 hours (its last 24 hourly buckets), most in 7 days first, with the
-reasons and the event's definition to link to; and the bars of the chart for the page's worst pairs."""
+"""What the Violations page shows: per event and property, the violations of the last 7 days and of the last 24
+hours (the hourly counters behind the API's `event_schemas/violations/` and its history; "the last 24 hours" are
+the current hour and the 23 before it, as there), most in 7 days first, with the reasons and the event's
+definition to link to; and the bars of the chart for the page's worst pairs."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from eventschema.enforcement import service as enforcement_service
+from eventschema.console.violations import repository
 from eventschema.enforcement.service import COUNTED_HOURS, current_hour
 from eventschema.models import EventDefinition, utcnow
 
@@ -102,28 +102,26 @@ async def _definitions(session: AsyncSession, project_id: int, names: Sequence[s
     return {row.name: row.id for row in (await session.execute(statement)).all()}
 
 
-def _since(history: dict[str, Any], since: datetime) -> int:
-    return sum(bucket["count"] for bucket in history["buckets"] if bucket["start"] >= since)
-
-
 async def violations(session: AsyncSession, project_id: int, page: int) -> ViolationsPage:
     now = current_hour(utcnow())
     since_week = now - timedelta(hours=WEEK_HOURS - 1)
     since_day = now - timedelta(hours=COUNTED_HOURS - 1)
-    start, end, interval = enforcement_service.history_range(since_week, None, "hour", utcnow())
-    total, history = await enforcement_service.violation_history(
-        session, project_id, None, start, end, interval, PAGE_SIZE, (page - 1) * PAGE_SIZE
-    )
-    definitions = await _definitions(session, project_id, [item["event"] for item in history])
+    total, found = await repository.pairs(session, project_id, since_week, since_day, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    by_pair: dict[tuple[str, str], dict[str, int]] = {}
+    for row in await repository.reasons(session, project_id, since_week, [(row.event, row.property) for row in found]):
+        by_pair.setdefault((row.event, row.property), {})[row.reason] = int(row.n)
+    definitions = await _definitions(session, project_id, [row.event for row in found])
     rows = [
         ViolationRow(
-            event=item["event"],
-            property=item["property"],
-            reasons=item["reasons"],
-            last_day=_since(item, since_day),
-            last_week=item["count"],
-            definition_id=definitions.get(item["event"]),
+            event=row.event,
+            property=row.property,
+            reasons=dict(
+                sorted(by_pair.get((row.event, row.property), {}).items(), key=lambda pair: (-pair[1], pair[0]))
+            ),
+            last_day=int(row.last_day),
+            last_week=int(row.last_week),
+            definition_id=definitions.get(row.event),
         )
-        for item in history
+        for row in found
     ]
     return ViolationsPage(page=page, total=total, rows=rows, since_day=since_day, since_week=since_week)

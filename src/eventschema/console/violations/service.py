@@ -106,22 +106,27 @@ async def violations(session: AsyncSession, project_id: int, page: int) -> Viola
     now = current_hour(utcnow())
     since_week = now - timedelta(hours=WEEK_HOURS - 1)
     since_day = now - timedelta(hours=COUNTED_HOURS - 1)
-    total, found = await repository.pairs(session, project_id, since_week, since_day, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    by_pair: dict[tuple[str, str], dict[str, int]] = {}
-    for row in await repository.reasons(session, project_id, since_week, [(row.event, row.property) for row in found]):
-        by_pair.setdefault((row.event, row.property), {})[row.reason] = int(row.n)
-    definitions = await _definitions(session, project_id, [row.event for row in found])
+    sums: dict[tuple[str, str], list[int]] = {}
+    reasons: dict[tuple[str, str], dict[str, int]] = {}
+    for counter in await repository.week(session, project_id, since_week, since_day):
+        key = (counter.event, counter.property)
+        pair = sums.setdefault(key, [0, 0])
+        pair[0] += int(counter.last_week)
+        pair[1] += int(counter.last_day)
+        reasons.setdefault(key, {})[counter.reason] = int(counter.last_week)
+    worst = sorted(sums, key=lambda key: (-sums[key][0], key))
+    shown = worst[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    definitions = await _definitions(session, project_id, [event for event, _property in shown])
     rows = [
         ViolationRow(
-            event=row.event,
-            property=row.property,
-            reasons=dict(
-                sorted(by_pair.get((row.event, row.property), {}).items(), key=lambda pair: (-pair[1], pair[0]))
-            ),
-            last_day=int(row.last_day),
-            last_week=int(row.last_week),
-            definition_id=definitions.get(row.event),
+            event=event,
+            property=prop,
+            reasons=dict(sorted(reasons[(event, prop)].items(), key=lambda pair: (-pair[1], pair[0]))),
+            last_day=sums[(event, prop)][1],
+            last_week=sums[(event, prop)][0],
+            definition_id=definitions.get(event),
         )
-        for row in found
+        for event, prop in shown
     ]
+    total = len(worst)
     return ViolationsPage(page=page, total=total, rows=rows, since_day=since_day, since_week=since_week)

@@ -73,7 +73,8 @@ async def test_filters_by_event_reason_and_time_newest_first(client, db) -> None
     api = f"/api/projects/{user.project_id}/quarantine/replay/"
     assert f'id="replay-selected" data-api-method="POST" data-api-url="{api}"' in checkout.text
     assert '<input type="hidden" name="event" value="checkout">' in checkout.text
-    assert "Replay all of checkout" in checkout.text
+    assert "Replay all 2 matching" in checkout.text
+    assert '<input type="hidden" name="after" value="' in recent.text
     assert "replayed={forwarded}&amp;still={still_quarantined}" in checkout.text
 
 

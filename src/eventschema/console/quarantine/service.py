@@ -92,8 +92,13 @@ class Query:
 
     @property
     def replay_filters(self) -> dict[str, str]:
-        """The body of "replay all matching" (the API's replay takes the event and the reason)."""
-        return {name: value for name, value in (("event", self.event), ("reason", self.reason)) if value}
+        """The body of "replay all matching": the filters as applied."""
+        found = {"event": self.filters.event, "reason": self.filters.reason}
+        times = {"after": self.filters.after, "before": self.filters.before}
+        return {
+            **{name: value for name, value in found.items() if value},
+            **{name: value.isoformat() for name, value in times.items() if value is not None},
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ Run from the project root:  PYTHONPATH=src .venv/bin/python bench/console_bench.
 
 Seeds one project (a fresh SQLite file unless --database-url names an empty, migrated-on-the-spot database):
 1,000 event definitions, 100 property groups of 10 properties, each event linked to 2 groups (2,000 links), a
-day of hourly violation counters for 300 events, and 200 quarantined events of one event. A user signs in
+day of hourly violation counters for 300 events, and 200 quarantined events of one event; for the Violations,
+Quarantine and Live events pages also the 6 days before (hourly counters of the same 300 events) and 1,000
+events in the local event log. A user signs in
 through the form, then each round requests every page once through httpx's ASGI transport (no network, no
 server process: what is timed is the app's own work, routing, session check, queries and rendering), in an
 order rotated from round to round, after ANALYZE (as autovacuum would run it after such a bulk insert). The
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, select, text, update
 
 from eventschema.app import create_app
 from eventschema.auth import service as auth_service
@@ -37,6 +39,7 @@ from eventschema.ids import uuid7
 from eventschema.migrate import upgrade
 from eventschema.models import (
     EventDefinition,
+    EventLogEntry,
     EventSchema,
     Property,
     PropertyGroup,
@@ -135,6 +138,57 @@ async def seed(database: Database) -> tuple[int, str, str]:
     return project_id, key.value, str(sampled["id"])
 
 
+async def seed_ops(database: Database, project_id: int) -> str:
+    """A week of violation counters and a log of 1,000 events for the Violations, Quarantine and Live events pages;
+    the id of a quarantined event."""
+    now = utcnow()
+    async with database.session(write=True) as session:
+        names = (await session.execute(select(EventDefinition.name).order_by(EventDefinition.name))).scalars().all()
+        await session.execute(
+            insert(ViolationCount),
+            [
+                {
+                    "project_id": project_id,
+                    "hour": current_hour(now) - timedelta(hours=back),
+                    "event": names[number],
+                    "property": "property_1",
+                    "reason": "missing_required",
+                    "count": number + back,
+                }
+                for number in range(0, 900, 3)
+                for back in range(24, 7 * 24)
+            ],
+        )
+        await session.execute(
+            insert(EventLogEntry),
+            [
+                {
+                    "project_id": project_id,
+                    "event": names[number % EVENTS],
+                    "distinct_id": f"user-{number}",
+                    "properties": {"property_0": number, "nested": {"a": [1, 2, 3]}},
+                    "timestamp": now - timedelta(seconds=number),
+                    "received_at": now - timedelta(seconds=number),
+                }
+                for number in range(1000)
+            ],
+        )
+        quarantined = (await session.execute(select(QuarantinedEvent.id).limit(1))).scalar_one()
+        await session.commit()
+    return str(quarantined)
+
+
+def ops_pages(project_id: int, quarantined_id: str) -> dict[str, str]:
+    return {
+        "violations (7 days, 300 pairs)": f"/projects/{project_id}/violations/",
+        "quarantine (200 events)": f"/projects/{project_id}/quarantine/",
+        "quarantine, by reason and time": f"/projects/{project_id}/quarantine/?reason=type_mismatch&after=2000-01-01",
+        "quarantined event": f"/projects/{project_id}/quarantine/{quarantined_id}/",
+        "live events": f"/projects/{project_id}/live/",
+        "live events' refresh": f"/projects/{project_id}/live/rows/",
+    }
+
+
 async def sign_in(client: httpx.AsyncClient) -> None:
     form = await client.get("/login/")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
@@ -153,6 +207,7 @@ async def run(database_url: str, rounds: int) -> None:
     await asyncio.to_thread(upgrade, database_url)
     database = Database(database_url, pool_size=5)
     project_id, api_key, event_id = await seed(database)
+    quarantined_id = await seed_ops(database, project_id)
     # Statistics, as autovacuum gathers them soon after a bulk insert: without any, PostgreSQL plans the
     # violations sort as a nested loop over the aggregated counters (seconds instead of milliseconds).
     async with database.engine.connect() as connection:
@@ -167,6 +222,7 @@ async def run(database_url: str, rounds: int) -> None:
         "events list by last seen": f"/projects/{project_id}/events/?sort=-last_seen",
         "events search (?q=_05)": f"/projects/{project_id}/events/?q=_05",
         "event page (5 samples)": f"/projects/{project_id}/events/{event_id}/",
+        **ops_pages(project_id, quarantined_id),
     }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}

@@ -171,7 +171,8 @@ async def test_forms_are_offered_only_where_a_form_can_carry_the_body(client) ->
     # A form carries the plain fields only: `properties`, a list of objects, needs JSON.
     assert set(content["multipart/form-data"]["schema"]["properties"]) == {"name", "description"}
     content = paths[base + "quarantine/replay/"]["post"]["requestBody"]["content"]
-    assert set(content["application/x-www-form-urlencoded"]["schema"]["properties"]) == {"event", "reason"}
+    fields = set(content["application/x-www-form-urlencoded"]["schema"]["properties"])
+    assert fields == {"event", "reason", "after", "before"}
     content = paths[base + "event_schemas/validate/"]["post"]["requestBody"]["content"]
     assert set(content) == {"application/json"}
     form = paths[base + "event_schemas/"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]

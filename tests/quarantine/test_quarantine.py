@@ -5,8 +5,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from eventschema.db import Database
+from eventschema.models import QuarantinedEvent
 from tests.app.helpers import NOT_AUTHENTICATED, error, missing_scope, not_found
 from tests.enforcement.helpers import api, captured_ok, define, event, logged, project_token, quarantined
 from tests.factories import Account, StatementCounter, make_account, make_key
@@ -142,12 +144,39 @@ async def test_replay_when_the_definition_no_longer_rejects(client, account: Acc
     assert len(await quarantined(client, account)) == 2
 
 
+async def test_replay_by_the_time_received(client, account: Account, db) -> None:
+    created = await _fill(client, account)
+    await api(
+        client, account, "PATCH", f"event_definitions/{created['definition']['id']}/", json={"enforcement_mode": "warn"}
+    )
+    held = await quarantined(client, account, "?event=signed+up")
+    oldest, newest = held[-1], held[0]
+    async with db.session(write=True) as session:
+        await session.execute(
+            update(QuarantinedEvent)
+            .where(QuarantinedEvent.id == uuid.UUID(oldest["id"]))
+            .values(received_at=datetime(2024, 1, 1, tzinfo=UTC))
+        )
+        await session.commit()
+
+    none = await api(client, account, "POST", "quarantine/replay/", json={"before": "2023-12-31T23:59:59Z"})
+    old = await api(
+        client, account, "POST", "quarantine/replay/", json={"after": "2023-12-31T00:00", "before": "2024-01-02T00:00"}
+    )
+
+    assert none == {"forwarded": 0, "still_quarantined": 0}
+    assert old == {"forwarded": 1, "still_quarantined": 0}
+    assert [item["distinct_id"] for item in await logged(client, account)] == [oldest["distinct_id"]]
+    assert newest["id"] in [item["id"] for item in await quarantined(client, account)]
+
+
 async def test_replay_validation(client, account: Account) -> None:
     for body, attr in (
         ({"ids": ["nope"]}, "ids__0"),
         ({"reason": "bogus"}, "reason"),
         ({"ids": "x"}, "ids"),
         ({"event": "a\x00b"}, "event"),
+        ({"after": "yesterday"}, "after"),
     ):
         response = await client.post(account.url("quarantine/replay/"), json=body, headers=account.headers)
         assert response.status_code == 400, body

@@ -8,17 +8,21 @@ that turn "sign in first" into a redirect and "no such page" into a 404 page.
 
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
 from eventschema.console import static
 from eventschema.console.deps import PageNotFound, SignInRequired
 from eventschema.console.events.router import router as events_router
+from eventschema.console.live.router import router as live_router
+from eventschema.console.quarantine.router import router as quarantine_router
 from eventschema.console.router import router as console_router
 from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
+from eventschema.console.violations.router import router as violations_router
 
-PAGE_ROUTERS = (console_router, events_router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (console_router, events_router)
+PAGE_ROUTERS += (violations_router, quarantine_router, live_router)
 
 
 def install(app: FastAPI) -> None:

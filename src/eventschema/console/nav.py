@@ -13,3 +13,6 @@ class NavItem:
 
 
 NAV: tuple[NavItem, ...] = (NavItem("events", "Events", "events/"),)
+NAV += (NavItem("violations", "Violations", "violations/"),)
+NAV += (NavItem("quarantine", "Quarantine", "quarantine/"),)
+NAV += (NavItem("live", "Live events", "live/"),)

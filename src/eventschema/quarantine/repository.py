@@ -24,7 +24,7 @@ class Filters:
     ids: Sequence[UUID] | None = None
 
 
-def _conditions(project_id: int, filters: Filters) -> list[ColumnElement[bool]]:
+def matching(project_id: int, filters: Filters) -> list[ColumnElement[bool]]:
     conditions = [QuarantinedEvent.project_id == project_id]
     if filters.event is not None:
         conditions.append(QuarantinedEvent.event == filters.event)
@@ -76,7 +76,7 @@ async def page(
     session: AsyncSession, project_id: int, filters: Filters, limit: int, offset: int
 ) -> tuple[int, Sequence[QuarantinedEvent]]:
     """Newest first."""
-    conditions = _conditions(project_id, filters)
+    conditions = matching(project_id, filters)
     total = (await session.execute(select(func.count()).select_from(QuarantinedEvent).where(*conditions))).scalar_one()
     statement = (
         select(QuarantinedEvent)
@@ -91,7 +91,7 @@ async def page(
 async def oldest(session: AsyncSession, project_id: int, filters: Filters, limit: int) -> Sequence[QuarantinedEvent]:
     statement = (
         select(QuarantinedEvent)
-        .where(*_conditions(project_id, filters))
+        .where(*matching(project_id, filters))
         .order_by(QuarantinedEvent.received_at, QuarantinedEvent.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -1,4 +1,5 @@
-"""/api/projects/:project_id/quarantine/ — list (?event=&reason=&after=&before=), retrieve, delete, replay."""
+"""/api/projects/:project_id/quarantine/ — list (?event=&reason=&after=&before=), retrieve, delete, replay (by ids or
+the same filters)."""
 
 from datetime import UTC, datetime
 from typing import Annotated, get_args
@@ -78,7 +79,7 @@ async def replay_quarantined_events(
     project: Project, session: SessionDep, settings: SettingsDep, plans: PlansDep, body: BodyDep
 ) -> Response:
     data = parse(ReplayRequest, body)
-    filters = Filters(event=data.event, reason=data.reason, ids=data.ids)
+    filters = Filters(event=data.event, reason=data.reason, after=data.after, before=data.before, ids=data.ids)
     result = await service.replay(session, plans, settings, project.id, project.project.api_token, filters)
     await session.commit()
     return JSONResponse(result)

@@ -1,10 +1,10 @@
 """Quarantine shapes: the stored event, the replay request and its outcome."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from eventschema.enforcement.schemas import ViolationRead
 from eventschema.fields import NoNullCharacters, RequestModel
@@ -49,6 +49,13 @@ class ReplayRequest(RequestModel):
     ids: list[UUID] | None = None
     event: Annotated[str, NoNullCharacters] | None = None
     reason: Reason | None = None
+    after: datetime | None = Field(default=None, description="Received at or after this time (without a zone, UTC).")
+    before: datetime | None = Field(default=None, description="Received before this time (without a zone, UTC).")
+
+    @field_validator("after", "before")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return value if value is None or value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class ReplayRead(BaseModel):

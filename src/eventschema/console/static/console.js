@@ -6,6 +6,9 @@
  * - Its named fields become a JSON object: checkboxes are booleans, type=number and data-type="number" are numbers
  *   (empty: null), data-type="json" is parsed as JSON, <select multiple> is a list; data-api-omit-empty leaves an
  *   empty field out. A field may name its API field with data-api-name (else its name is used).
+ *   Fields with data-api-list are gathered into a list under their name (checkboxes: the values of those
+ *   checked; they may sit outside the form with form="<form id>"); data-require-selection="<name>" on the form
+ *   refuses to send it while that list is empty.
  * - The session's CSRF token (<meta name="csrf-token">) goes in X-CSRF-Token.
  * - On success: the form dispatches "api:success" (detail: {data, response}); unless a listener calls
  *   preventDefault(), the browser goes to data-next ({field} replaced from the answer's JSON) or reloads.
@@ -40,6 +43,11 @@
       if (!name || field.disabled || field.type === "submit" || field.type === "button") return;
       if (field.type === "radio" && !field.checked) return;
       if (field.hasAttribute("data-api-omit-empty") && field.value === "") return;
+      if (field.hasAttribute("data-api-list")) {
+        body[name] = body[name] || [];
+        if (field.type !== "checkbox" || field.checked) body[name].push(field.value);
+        return;
+      }
       body[name] = fieldValue(field);
     });
     return body;
@@ -111,6 +119,11 @@
         showError(form, null, "Not valid JSON: " + e.message);
         return;
       }
+      var required = form.getAttribute("data-require-selection");
+      if (required && !(body[required] && body[required].length)) {
+        showError(form, null, "Select at least one first.");
+        return;
+      }
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -150,4 +163,56 @@
     if (form.getAttribute("aria-busy") === "true") return;
     send(form);
   });
+})();
+
+/* Live refresh. A table with data-live-url="<fragment URL>" and data-live-interval="<ms>" swaps its
+ * <tbody id="live-rows"> for the fragment's every interval while the page is visible; the button #live-pause
+ * (shown once this runs) pauses and resumes it. A fragment that is not one (the session ended: a sign-in page)
+ * stops the refresh and says so in #live-status. */
+(function () {
+  "use strict";
+  var table = document.querySelector("table[data-live-url]");
+  if (!table) return;
+  var pause = document.getElementById("live-pause");
+  var status = document.getElementById("live-status");
+  var paused = false;
+  var stopped = false;
+  var interval = Number(table.getAttribute("data-live-interval")) || 3000;
+
+  if (pause) {
+    pause.hidden = false;
+    pause.addEventListener("click", function () {
+      paused = !paused;
+      pause.setAttribute("aria-pressed", paused ? "true" : "false");
+      pause.textContent = paused ? "Resume" : "Pause";
+    });
+  }
+
+  async function refresh() {
+    if (paused || stopped || document.hidden) return;
+    try {
+      var response = await fetch(table.getAttribute("data-live-url"), { credentials: "same-origin" });
+      var html = await response.text();
+      var fresh = new DOMParser().parseFromString("<table>" + html + "</table>", "text/html").getElementById("live-rows");
+      if (!response.ok || response.redirected || !fresh) {
+        stopped = true;
+        if (status) status.textContent = "Refreshing stopped: sign in again, then reload this page.";
+        return;
+      }
+      if (paused) return;
+      var current = document.getElementById("live-rows");
+      // Rows whose payload is open stay as they are until it is closed.
+      if (current && !current.querySelector("details[open]")) {
+        current.replaceWith(document.adoptNode(fresh));
+        var summary = document.getElementById("live-summary");
+        var text = fresh.getAttribute("data-summary");
+        // Said again by screen readers (role=status) only when it changes.
+        if (summary && summary.textContent !== text) summary.textContent = text;
+      }
+    } catch (e) {
+      if (status) status.textContent = "The server could not be reached; retrying.";
+    }
+  }
+
+  window.setInterval(refresh, interval);
 })();

@@ -12,13 +12,15 @@ from fastapi import FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
 from eventschema.console import static
+from eventschema.console.code.router import router as code_router
 from eventschema.console.deps import PageNotFound, SignInRequired
 from eventschema.console.events.router import router as events_router
+from eventschema.console.groups.router import router as groups_router
 from eventschema.console.router import router as console_router
 from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
 
-PAGE_ROUTERS = (console_router, events_router)
+PAGE_ROUTERS = (console_router, events_router, groups_router, code_router)
 
 
 def install(app: FastAPI) -> None:

@@ -12,4 +12,8 @@ class NavItem:
     path: str
 
 
-NAV: tuple[NavItem, ...] = (NavItem("events", "Events", "events/"),)
+NAV: tuple[NavItem, ...] = (
+    NavItem("events", "Events", "events/"),
+    NavItem("groups", "Property groups", "groups/"),
+    NavItem("code", "Code", "code/"),
+)

@@ -11,7 +11,8 @@
  *   preventDefault(), the browser goes to data-next ({field} replaced from the answer's JSON) or reloads.
  * - On an error: the answer's detail goes next to the field the answer's attr names (the element with
  *   data-api-attr="<attr>", or name="<attr>"): into <p class="field-error" id="<form id>-<attr>-error">, created
- *   if missing, with aria-invalid and aria-describedby on the field; without such a field, into the form's
+ *   if missing, with aria-invalid and aria-describedby on the field (an attr a__b__c with no field of its own goes
+ *   to the field a__b, else a); without such a field, into the form's
  *   <p class="form-error" role="alert">. The form dispatches "api:error" (detail: {status, body}).
  */
 (function () {
@@ -40,7 +41,12 @@
       if (!name || field.disabled || field.type === "submit" || field.type === "button") return;
       if (field.type === "radio" && !field.checked) return;
       if (field.hasAttribute("data-api-omit-empty") && field.value === "") return;
-      body[name] = fieldValue(field);
+      try {
+        body[name] = fieldValue(field);
+      } catch (e) {
+        e.apiAttr = name;  // so the message goes next to the field
+        throw e;
+      }
     });
     return body;
   }
@@ -57,9 +63,13 @@
 
   function showError(form, attr, message) {
     var field = null;
-    if (attr) {
+    // An attr naming a part of a field (validation_rules__items__minimum) goes to the nearest field it is in.
+    var parts = attr ? String(attr).split("__") : [];
+    while (!field && parts.length) {
+      attr = parts.join("__");
       field = form.querySelector('[data-api-attr="' + CSS.escape(attr) + '"]') ||
         form.querySelector('[name="' + CSS.escape(attr) + '"]');
+      parts.pop();
     }
     if (!field) {
       var box = document.createElement("p");
@@ -108,7 +118,7 @@
       try {
         body = formBody(form);
       } catch (e) {
-        showError(form, null, "Not valid JSON: " + e.message);
+        showError(form, e.apiAttr || null, "Not valid JSON: " + e.message);
         return;
       }
       init.headers["Content-Type"] = "application/json";

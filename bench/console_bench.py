@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from eventschema.app import create_app
 from eventschema.auth import service as auth_service
@@ -161,6 +161,14 @@ async def run(database_url: str, rounds: int) -> None:
         "events list by last seen": f"/projects/{project_id}/events/?sort=-last_seen",
         "events search (?q=_05)": f"/projects/{project_id}/events/?q=_05",
         "event page (5 samples)": f"/projects/{project_id}/events/{event_id}/",
+    }
+    async with database.session(write=False) as session:
+        group_id = (await session.execute(select(PropertyGroup.id).order_by(PropertyGroup.name).limit(1))).scalar_one()
+    pages |= {
+        "groups list": f"/projects/{project_id}/groups/",
+        "group editor (10 properties)": f"/projects/{project_id}/groups/{group_id}/",
+        "code page (TypeScript)": f"/projects/{project_id}/code/",
+        "code download (JSON Schema)": f"/projects/{project_id}/code/jsonschema/download/",
     }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}

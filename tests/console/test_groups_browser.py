@@ -39,18 +39,33 @@ def test_create_a_group_fix_a_refused_rule_link_it_and_download_its_code(
     expect(page.get_by_role("heading", level=1)).to_have_text("cart")
     group_id = re.search(r"/groups/([0-9a-f-]+)/$", page.url)[1]  # type: ignore[index]
 
-    _add_property(page, "total", "Numeric", True, '{"minimum": 0}')
-    expect(page.locator("#property-1-name")).to_have_value("total")
-    # A rule that does not fit the type: the API's message appears next to the rules field, nothing is saved.
-    _add_property(page, "currency", "String", True, '{"minimum": 0}')
+    # A rule that does not fit the type, typed as JSON: the API's message appears next to the rules, nothing is saved.
+    _add_property(page, "total", "Numeric", True, '{"minLength": 1}')
     error = page.locator("#new-property-validation_rules-error")
-    expect(error).to_have_text('"minimum" does not apply to a String property (only to Numeric).')
+    expect(error).to_have_text('"minLength" does not apply to a Numeric property (only to String).')
     expect(page.locator("#new-property-rules")).to_have_attribute("aria-invalid", "true")
     screenshot(page, "group-rule-error", console)
-    assert [p["name"] for p in console.api("GET", f"schema_property_groups/{group_id}/")["properties"]] == ["total"]
-    page.locator("#new-property").get_by_label("Rules (JSON)").fill('{"enum": ["EUR", "USD"]}')
-    page.locator("#new-property").get_by_role("button", name="Add property").click()
+    assert console.api("GET", f"schema_property_groups/{group_id}/")["properties"] == []
+    _add_property(page, "total", "Numeric", True, '{"minimum": 0}')
+    expect(page.locator("#property-1-name")).to_have_value("total")
+
+    # The same through the rule inputs, which write the JSON: the message goes next to the input of that rule.
+    form = page.locator("#new-property")
+    form.get_by_label("Name").fill("currency")
+    form.get_by_label("Required").check()
+    form.get_by_text("Common rules").click()
+    form.get_by_label("Minimum").fill("0")
+    expect(form.get_by_label("Rules (JSON)")).to_have_value('{"minimum":0}')
+    form.get_by_role("button", name="Add property").click()
+    expect(page.locator("#new-property-validation_rules__minimum-error")).to_have_text(
+        '"minimum" does not apply to a String property (only to Numeric).'
+    )
+    form.get_by_label("Minimum").fill("")
+    form.get_by_label("Allowed values, one per line").fill("EUR\nUSD")
+    expect(form.get_by_label("Rules (JSON)")).to_have_value('{"enum":["EUR","USD"]}')
+    form.get_by_role("button", name="Add property").click()
     expect(page.locator("#property-1-name")).to_have_value("currency")
+    expect(page.locator("#property-1-enum")).to_have_value("EUR\nUSD")
     _add_property(page, "coupon", "String", False)
     expect(page.locator("#property-1-name")).to_have_value("coupon")
 

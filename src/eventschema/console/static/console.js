@@ -92,6 +92,8 @@
     p.hidden = false;
     p.setAttribute("role", "alert");
     field.setAttribute("aria-invalid", "true");
+    var folded = field.closest("details");
+    if (folded) folded.open = true;
     var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     if (described.indexOf(id) < 0) field.setAttribute("aria-describedby", described.concat([id]).join(" "));
     field.focus();
@@ -159,5 +161,52 @@
     event.preventDefault();
     if (form.getAttribute("aria-busy") === "true") return;
     send(form);
+  });
+})();
+
+/* Rule inputs (Property groups editor). Fields inside <div data-rules-for="<id of a JSON textarea>"> with
+ * data-rule="<key>" edit that key of the JSON as they are typed in; the JSON is what the form sends.
+ * data-rule="enum" takes one value per line: numbers for a Numeric property, true/false for a Boolean one (the
+ * form's property_type field says which), strings otherwise. Minimum and maximum are numbers. An empty field
+ * removes its key; JSON that does not parse is left alone (the form then says so next to it).
+ */
+(function () {
+  "use strict";
+
+  function typed(value, propertyType) {
+    if (propertyType === "Numeric" && value !== "" && !isNaN(Number(value))) return Number(value);
+    if (propertyType === "Boolean" && (value === "true" || value === "false")) return value === "true";
+    return value;
+  }
+
+  function ruleValue(field, propertyType) {
+    var key = field.getAttribute("data-rule");
+    if (key === "enum") {
+      var values = field.value.split("\n").map(function (line) { return line.trim(); })
+        .filter(function (line) { return line !== ""; });
+      return values.length ? values.map(function (v) { return typed(v, propertyType); }) : undefined;
+    }
+    var text = field.value.trim();
+    if (text === "") return undefined;
+    if (key === "minimum" || key === "maximum") return isNaN(Number(text)) ? text : Number(text);
+    return field.value;
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!(field instanceof HTMLElement) || !field.hasAttribute("data-rule")) return;
+    var box = field.closest("[data-rules-for]");
+    var target = box && document.getElementById(box.getAttribute("data-rules-for"));
+    if (!target) return;
+    var rules = {};
+    if (target.value.trim() !== "") {
+      try { rules = JSON.parse(target.value); } catch (e) { return; }
+      if (rules === null || typeof rules !== "object" || Array.isArray(rules)) return;
+    }
+    var typeField = field.form && field.form.elements.namedItem("property_type");
+    var value = ruleValue(field, typeField ? typeField.value : "");
+    var key = field.getAttribute("data-rule");
+    if (value === undefined) delete rules[key]; else rules[key] = value;
+    target.value = Object.keys(rules).length ? JSON.stringify(rules) : "";
   });
 })();

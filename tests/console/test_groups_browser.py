@@ -33,7 +33,7 @@ def test_create_a_group_fix_a_refused_rule_link_it_and_download_its_code(
     check_page(page)
     screenshot(page, "groups-empty", console)
 
-    page.get_by_label("Name").fill("cart")
+    page.get_by_label("New group").fill("cart")
     page.get_by_label("Description").fill("What was bought")
     page.get_by_role("button", name="Create group").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("cart")
@@ -122,3 +122,21 @@ def test_create_a_group_fix_a_refused_rule_link_it_and_download_its_code(
     expect(page.locator("pre.code")).to_contain_text("currency")
     expect(page.get_by_role("link", name="Download posthog_typed.py")).to_be_visible()
     screenshot(page, "code-python", console)
+
+    page.get_by_role("link", name="Property groups").click()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="cart"))
+    expect(row).to_contain_text("checkout_completed")
+    expect(row.locator("td.num")).to_have_text("3")
+    check_page(page)
+    screenshot(page, "groups-list", console)
+
+    # Removing and unlinking ask first, then take effect.
+    row.get_by_role("link", name="cart").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Remove coupon_code").click()
+    page.get_by_role("button", name="Unlink checkout_completed").click()
+    expect(page.get_by_text("No event is linked to this group")).to_be_visible()
+    stored = console.api("GET", f"schema_property_groups/{group_id}/")
+    assert [p["name"] for p in stored["properties"]] == ["currency", "total"]
+    assert stored["events"] == []

@@ -224,6 +224,14 @@ async def run(database_url: str, rounds: int) -> None:
         "event page (5 samples)": f"/projects/{project_id}/events/{event_id}/",
         **ops_pages(project_id, quarantined_id),
     }
+    async with database.session(write=False) as session:
+        group_id = (await session.execute(select(PropertyGroup.id).order_by(PropertyGroup.name).limit(1))).scalar_one()
+    pages |= {
+        "groups list": f"/projects/{project_id}/groups/",
+        "group editor (10 properties)": f"/projects/{project_id}/groups/{group_id}/",
+        "code page (TypeScript)": f"/projects/{project_id}/code/",
+        "code download (JSON Schema)": f"/projects/{project_id}/code/jsonschema/download/",
+    }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}
     try:

@@ -204,7 +204,8 @@ async def test_the_event_page_shows_groups_properties_violations_and_quarantined
 
     assert page.status_code == 200
     assert page.text.count("<h1>") == 1 and "<h1>checkout</h1>" in page.text
-    assert "<h3>cart</h3>" in page.text and "What is in the cart" in page.text
+    group_link = f'<h3><a href="/projects/{user.project_id}/groups/{group["id"]}/">cart</a></h3>'
+    assert group_link in page.text and "What is in the cart" in page.text
     assert "<code>coupon</code>" in page.text and "<code>total</code>" in page.text
     assert "Numeric" in page.text and "minimum" in page.text
     assert "missing_required" in page.text

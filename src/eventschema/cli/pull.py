@@ -19,6 +19,8 @@ from typing import Annotated, Any, NoReturn
 import httpx
 import typer
 
+from eventschema.codegen import FILE_NAMES
+
 # Where the personal API key is looked for, first set wins: this tool's own variable, then posthog-cli's, then the
 # one PostHog's API reference (and our quick start) exports.
 KEY_VARIABLES = ("EVENTSCHEMA_API_KEY", "POSTHOG_CLI_API_KEY", "POSTHOG_CLI_TOKEN", "POSTHOG_PERSONAL_API_KEY")
@@ -35,13 +37,7 @@ class Language(StrEnum):
     jsonschema = "jsonschema"
 
 
-DEFAULT_OUTPUTS = {
-    Language.typescript: "posthog-typed.ts",
-    Language.python: "posthog_typed.py",
-    Language.golang: "posthog_typed.go",
-    Language.json: "posthog-typed.json",
-    Language.jsonschema: "posthog-typed.schema.json",
-}
+DEFAULT_OUTPUTS = {language: FILE_NAMES[language.value] for language in Language}
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -20,6 +20,14 @@ GENERATORS: Final[Mapping[str, Callable[[TrackingPlan], str]]] = {
     "jsonschema": jsonschema.generate,
 }
 LANGUAGES: Final = tuple(GENERATORS)
+# The file each language is written to by default (`eventschema pull`, the console's downloads).
+FILE_NAMES: Final[Mapping[str, str]] = {
+    "typescript": "posthog-typed.ts",
+    "python": "posthog_typed.py",
+    "golang": "posthog_typed.go",
+    "json": "posthog-typed.json",
+    "jsonschema": "posthog-typed.schema.json",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,10 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import RedirectResponse, Response
 
 from eventschema.console import static
+from eventschema.console.code.router import router as code_router
 from eventschema.console.deps import PageNotFound, SignInRequired
 from eventschema.console.events.router import router as events_router
+from eventschema.console.groups.router import router as groups_router
 from eventschema.console.live.router import router as live_router
 from eventschema.console.quarantine.router import router as quarantine_router
 from eventschema.console.router import router as console_router
@@ -21,7 +23,7 @@ from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
 from eventschema.console.violations.router import router as violations_router
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = (console_router, events_router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (console_router, events_router, groups_router, code_router)
 PAGE_ROUTERS += (violations_router, quarantine_router, live_router)
 
 

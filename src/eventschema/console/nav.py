@@ -12,7 +12,11 @@ class NavItem:
     path: str
 
 
-NAV: tuple[NavItem, ...] = (NavItem("events", "Events", "events/"),)
-NAV += (NavItem("violations", "Violations", "violations/"),)
-NAV += (NavItem("quarantine", "Quarantine", "quarantine/"),)
-NAV += (NavItem("live", "Live events", "live/"),)
+NAV: tuple[NavItem, ...] = (
+    NavItem("events", "Events", "events/"),
+    NavItem("groups", "Property groups", "groups/"),
+    NavItem("violations", "Violations", "violations/"),
+    NavItem("quarantine", "Quarantine", "quarantine/"),
+    NavItem("live", "Live events", "live/"),
+    NavItem("code", "Code", "code/"),
+)

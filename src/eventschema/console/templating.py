@@ -34,6 +34,11 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
+def compact_json(value: Any) -> str:
+    """JSON on one line, for a field a person edits (autoescaping escapes it)."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
 def when(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -86,6 +91,7 @@ def environment() -> Environment:
     )
     env.filters["pretty_json"] = pretty_json
     env.filters["when"] = when
+    env.filters["compact_json"] = compact_json
     env.filters["ago"] = ago
     env.filters["iso"] = iso
     env.filters["number"] = number

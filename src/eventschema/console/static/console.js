@@ -14,7 +14,8 @@
  *   preventDefault(), the browser goes to data-next ({field} replaced from the answer's JSON) or reloads.
  * - On an error: the answer's detail goes next to the field the answer's attr names (the element with
  *   data-api-attr="<attr>", or name="<attr>"): into <p class="field-error" id="<form id>-<attr>-error">, created
- *   if missing, with aria-invalid and aria-describedby on the field; without such a field, into the form's
+ *   if missing, with aria-invalid and aria-describedby on the field (an attr a__b__c with no field of its own goes
+ *   to the field a__b, else a); without such a field, into the form's
  *   <p class="form-error" role="alert">. The form dispatches "api:error" (detail: {status, body}).
  */
 (function () {
@@ -48,7 +49,12 @@
         if (field.type !== "checkbox" || field.checked) body[name].push(field.value);
         return;
       }
-      body[name] = fieldValue(field);
+      try {
+        body[name] = fieldValue(field);
+      } catch (e) {
+        e.apiAttr = name;  // so the message goes next to the field
+        throw e;
+      }
     });
     return body;
   }
@@ -65,9 +71,13 @@
 
   function showError(form, attr, message) {
     var field = null;
-    if (attr) {
+    // An attr naming a part of a field (validation_rules__items__minimum) goes to the nearest field it is in.
+    var parts = attr ? String(attr).split("__") : [];
+    while (!field && parts.length) {
+      attr = parts.join("__");
       field = form.querySelector('[data-api-attr="' + CSS.escape(attr) + '"]') ||
         form.querySelector('[name="' + CSS.escape(attr) + '"]');
+      parts.pop();
     }
     if (!field) {
       var box = document.createElement("p");
@@ -90,6 +100,8 @@
     p.hidden = false;
     p.setAttribute("role", "alert");
     field.setAttribute("aria-invalid", "true");
+    var folded = field.closest("details");
+    if (folded) folded.open = true;
     var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
     if (described.indexOf(id) < 0) field.setAttribute("aria-describedby", described.concat([id]).join(" "));
     field.focus();
@@ -116,7 +128,7 @@
       try {
         body = formBody(form);
       } catch (e) {
-        showError(form, null, "Not valid JSON: " + e.message);
+        showError(form, e.apiAttr || null, "Not valid JSON: " + e.message);
         return;
       }
       var required = form.getAttribute("data-require-selection");
@@ -215,4 +227,50 @@
   }
 
   window.setInterval(refresh, interval);
+
+/* Rule inputs (Property groups editor). Fields inside <div data-rules-for="<id of a JSON textarea>"> with
+ * data-rule="<key>" edit that key of the JSON as they are typed in; the JSON is what the form sends.
+ * data-rule="enum" takes one value per line: numbers for a Numeric property, true/false for a Boolean one (the
+ * form's property_type field says which), strings otherwise. Minimum and maximum are numbers. An empty field
+ * removes its key; JSON that does not parse is left alone (the form then says so next to it).
+ */
+(function () {
+  "use strict";
+
+  function typed(value, propertyType) {
+    if (propertyType === "Numeric" && value !== "" && !isNaN(Number(value))) return Number(value);
+    if (propertyType === "Boolean" && (value === "true" || value === "false")) return value === "true";
+    return value;
+  }
+
+  function ruleValue(field, propertyType) {
+    var key = field.getAttribute("data-rule");
+    if (key === "enum") {
+      var values = field.value.split("\n").map(function (line) { return line.trim(); })
+        .filter(function (line) { return line !== ""; });
+      return values.length ? values.map(function (v) { return typed(v, propertyType); }) : undefined;
+    }
+    var text = field.value.trim();
+    if (text === "") return undefined;
+    if (key === "minimum" || key === "maximum") return isNaN(Number(text)) ? text : Number(text);
+    return field.value;
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!(field instanceof HTMLElement) || !field.hasAttribute("data-rule")) return;
+    var box = field.closest("[data-rules-for]");
+    var target = box && document.getElementById(box.getAttribute("data-rules-for"));
+    if (!target) return;
+    var rules = {};
+    if (target.value.trim() !== "") {
+      try { rules = JSON.parse(target.value); } catch (e) { return; }
+      if (rules === null || typeof rules !== "object" || Array.isArray(rules)) return;
+    }
+    var typeField = field.form && field.form.elements.namedItem("property_type");
+    var value = ruleValue(field, typeField ? typeField.value : "");
+    var key = field.getAttribute("data-rule");
+    if (value === undefined) delete rules[key]; else rules[key] = value;
+    target.value = Object.keys(rules).length ? JSON.stringify(rules) : "";
+  });
 })();

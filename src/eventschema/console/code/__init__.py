@@ -1,0 +1,1 @@
+"""The Code page: a project's generated client code, previewed and downloaded."""

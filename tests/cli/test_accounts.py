@@ -111,7 +111,8 @@ async def test_bad_scopes_and_unknown_users_are_refused(tmp_path: Path) -> None:
     assert (bad_scope.returncode, bad_scope.stdout) == (2, "")
     assert bad_scope.stderr == (
         "error: unknown scope 'event_definition:delete'; valid scopes are '*' and "
-        "event_definition:read|write, project:read|write, user:read|write\n"
+        "event_definition:read|write, organization_member:read|write, personal_api_key:read|write, "
+        "project:read|write, user:read|write\n"
     )
     assert (unknown_user.returncode, unknown_user.stdout) == (1, "")
     assert unknown_user.stderr == "error: No user with email 'nobody@example.com'.\n"

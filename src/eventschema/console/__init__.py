@@ -15,10 +15,11 @@ from eventschema.console import static
 from eventschema.console.deps import PageNotFound, SignInRequired
 from eventschema.console.events.router import router as events_router
 from eventschema.console.router import router as console_router
+from eventschema.console.settings.router import router as settings_router
 from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
 
-PAGE_ROUTERS = (console_router, events_router)
+PAGE_ROUTERS = (console_router, events_router, settings_router)
 
 
 def install(app: FastAPI) -> None:

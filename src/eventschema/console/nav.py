@@ -12,4 +12,7 @@ class NavItem:
     path: str
 
 
-NAV: tuple[NavItem, ...] = (NavItem("events", "Events", "events/"),)
+NAV: tuple[NavItem, ...] = (
+    NavItem("events", "Events", "events/"),
+    NavItem("settings", "Settings", "settings/"),
+)

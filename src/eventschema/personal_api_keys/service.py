@@ -60,7 +60,13 @@ def _organizations(organizations: list[str] | None) -> None:
 async def list_keys(
     session: AsyncSession, principal: Principal, limit: int, offset: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    count, keys = await repository.list_keys(session, principal.user.id, limit, offset)
+    return await list_user_keys(session, principal.user.id, limit, offset)
+
+
+async def list_user_keys(
+    session: AsyncSession, user_id: int, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    count, keys = await repository.list_keys(session, user_id, limit, offset)
     return count, [public(key) for key in keys]
 
 

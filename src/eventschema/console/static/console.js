@@ -4,7 +4,7 @@
  *   <form id="f" data-api-method="PATCH" data-api-url="/api/projects/1/event_definitions/ID/"
  *         data-next="/projects/1/events/{id}/" data-api-confirm="Really?">
  * - Its named fields become a JSON object: checkboxes are booleans, type=number and data-type="number" are numbers
- *   (empty: null), data-type="json" is parsed as JSON, <select multiple> is a list; data-api-omit-empty leaves an
+ *   (empty: null; on <select multiple>, a list of numbers), data-type="json" is parsed as JSON, <select multiple> is a list; data-api-omit-empty leaves an
  *   empty field out. A field may name its API field with data-api-name (else its name is used).
  * - The session's CSRF token (<meta name="csrf-token">) goes in X-CSRF-Token.
  * - On success: the form dispatches "api:success" (detail: {data, response}); unless a listener calls
@@ -26,7 +26,9 @@
     var type = (field.getAttribute("data-type") || field.type || "").toLowerCase();
     if (field.type === "checkbox") return field.checked;
     if (field.tagName === "SELECT" && field.multiple) {
-      return Array.prototype.filter.call(field.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+      return Array.prototype.filter.call(field.options, function (o) { return o.selected; }).map(function (o) {
+        return type === "number" ? Number(o.value) : o.value;
+      });
     }
     if (type === "number") return field.value === "" ? null : Number(field.value);
     if (type === "json") return field.value.trim() === "" ? null : JSON.parse(field.value);
@@ -149,5 +151,48 @@
     event.preventDefault();
     if (form.getAttribute("aria-busy") === "true") return;
     send(form);
+  });
+})();
+
+/* Copy buttons: <button type="button" data-copy="ID"> copies the text of the element with that id, and says so.
+ * Shown once: a form with data-api-show="FIELD" data-api-show-target="ID" data-api-show-box="ID" does not reload
+ * on success; it puts the answer's FIELD into the target's text and shows the box (e.g. a new key's value). */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent;
+    var label = button.textContent;
+    function done(message) {
+      button.textContent = message;
+      window.setTimeout(function () { button.textContent = label; }, 1500);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done("Copied"); }, function () { done("Select and copy"); });
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      done(document.execCommand && document.execCommand("copy") ? "Copied" : "Selected: copy it");
+    }
+  });
+
+  document.addEventListener("api:success", function (event) {
+    var form = event.target;
+    var field = form.getAttribute("data-api-show");
+    if (!field) return;
+    event.preventDefault();
+    var data = event.detail.data || {};
+    var target = document.getElementById(form.getAttribute("data-api-show-target"));
+    var box = document.getElementById(form.getAttribute("data-api-show-box"));
+    if (target) target.textContent = data[field] === undefined ? "" : String(data[field]);
+    if (box) { box.hidden = false; box.setAttribute("tabindex", "-1"); box.focus(); }
+    form.reset();
   });
 })();

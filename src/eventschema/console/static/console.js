@@ -194,5 +194,5 @@
     if (target) target.textContent = data[field] === undefined ? "" : String(data[field]);
     if (box) { box.hidden = false; box.setAttribute("tabindex", "-1"); box.focus(); }
     form.reset();
-  });
+  }, true);  // capturing: the form's api:success does not bubble
 })();

@@ -161,6 +161,7 @@ async def run(database_url: str, rounds: int) -> None:
         "events list by last seen": f"/projects/{project_id}/events/?sort=-last_seen",
         "events search (?q=_05)": f"/projects/{project_id}/events/?q=_05",
         "event page (5 samples)": f"/projects/{project_id}/events/{event_id}/",
+        "settings": f"/projects/{project_id}/settings/",
     }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}

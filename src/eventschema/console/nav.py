@@ -15,4 +15,5 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("events", "Events", "events/"),
     NavItem("settings", "Settings", "settings/"),
+    NavItem("members", "Members", "members/"),
 )

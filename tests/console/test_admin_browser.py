@@ -1,6 +1,7 @@
-"""The Settings page in a real Chromium: change the validation mode, create a personal API key (its value shown
-once, and working against the API), revoke it (refused from then on), rotate the project API key after a
-confirmation. Checked for labels, one h1 and keyboard reach, and photographed."""
+"""The Settings and Members pages in a real Chromium. Settings: change the validation mode, create a personal API
+key (its value shown once, and working against the API), revoke it (refused from then on), rotate the project API
+key after a confirmation. Members: invite someone (the link shown once), change a level. Each page is checked for
+labels, one h1 and keyboard reach, and photographed."""
 
 import re
 
@@ -66,3 +67,43 @@ def test_validation_mode_and_a_personal_api_key_from_creation_to_revocation(cons
     assert new_token != old_token
     expect(page.locator("#project-token")).to_have_text(new_token)
     assert any("Rotate the project API key?" in message for message in dialogs)
+
+
+def test_invite_someone_and_change_a_level(console: ConsoleServer, page: Page) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, console)
+    page.get_by_role("link", name="Members", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Members")
+    expect(page.get_by_role("cell", name=console.email)).to_be_visible()
+    check_page(page)
+
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Level", exact=True).select_option("8")
+    page.get_by_role("button", name="Invite").click()
+    link = page.locator("#new-invite-link")
+    expect(link).to_have_text(re.compile(r"/api/signup/\S+/$"))
+    screenshot(page, "members-invited", console)
+    invite_link = link.inner_text()
+    signup = requests.get(invite_link, timeout=30)
+    assert signup.status_code == 200
+    assert signup.json()["target_email"] == "ada@example.com"
+
+    page.get_by_role("link", name="Done").click()
+    invite_row = page.get_by_role("row").filter(has_text="ada@example.com")
+    expect(invite_row).to_contain_text("admin")
+
+    accepted = requests.post(invite_link, json={"password": "a long password", "first_name": "Ada"}, timeout=30)
+    assert accepted.status_code in (200, 201), accepted.text
+    page.reload()
+    page.get_by_label("Level of ada@example.com", exact=True).select_option("1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the level of ada@example.com").click()
+    expect(page.get_by_label("Level of ada@example.com", exact=True)).to_have_value("1")
+    members = requests.get(
+        f"{console.url}/api/organizations/@current/members/",
+        headers={"Authorization": f"Bearer {console.api_key}"},
+        timeout=30,
+    ).json()["results"]
+    assert {m["user"]["email"]: m["level"] for m in members}["ada@example.com"] == 1
+    check_page(page)
+    screenshot(page, "members", console)

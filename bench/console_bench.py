@@ -163,6 +163,7 @@ async def run(database_url: str, rounds: int) -> None:
         "event page (5 samples)": f"/projects/{project_id}/events/{event_id}/",
         "settings": f"/projects/{project_id}/settings/",
         "members": f"/projects/{project_id}/members/",
+        "history": f"/projects/{project_id}/history/",
     }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}

@@ -16,4 +16,5 @@ NAV: tuple[NavItem, ...] = (
     NavItem("events", "Events", "events/"),
     NavItem("settings", "Settings", "settings/"),
     NavItem("members", "Members", "members/"),
+    NavItem("history", "History", "history/"),
 )

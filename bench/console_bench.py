@@ -164,6 +164,7 @@ async def run(database_url: str, rounds: int) -> None:
         "settings": f"/projects/{project_id}/settings/",
         "members": f"/projects/{project_id}/members/",
         "history": f"/projects/{project_id}/history/",
+        "drift": f"/projects/{project_id}/drift/",
     }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}

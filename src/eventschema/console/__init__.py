@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from eventschema.console import static
 from eventschema.console.deps import PageNotFound, SignInRequired
+from eventschema.console.drift.router import router as drift_router
 from eventschema.console.events.router import router as events_router
 from eventschema.console.history.router import router as history_router
 from eventschema.console.members.router import router as members_router
@@ -21,7 +22,14 @@ from eventschema.console.settings.router import router as settings_router
 from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
 
-PAGE_ROUTERS = (console_router, events_router, settings_router, members_router, history_router)
+PAGE_ROUTERS = (
+    console_router,
+    events_router,
+    settings_router,
+    members_router,
+    history_router,
+    drift_router,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -17,4 +17,5 @@ NAV: tuple[NavItem, ...] = (
     NavItem("settings", "Settings", "settings/"),
     NavItem("members", "Members", "members/"),
     NavItem("history", "History", "history/"),
+    NavItem("drift", "Drift", "drift/"),
 )

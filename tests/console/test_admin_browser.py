@@ -1,9 +1,12 @@
 """The Settings and Members pages in a real Chromium. Settings: change the validation mode, create a personal API
 key (its value shown once, and working against the API), revoke it (refused from then on), rotate the project API
-key after a confirmation. Members: invite someone (the link shown once), change a level. Each page is checked for
-labels, one h1 and keyboard reach, and photographed."""
+key after a confirmation. Members: invite someone (the link shown once), change a level. Drift: accept the proposal
+for an unplanned event (edited as JSON, created as a group, linked). History: the versions that made. Each page is
+checked for labels, one h1 and keyboard reach, and photographed."""
 
+import json
 import re
+import time
 
 import requests
 from playwright.sync_api import Dialog, Page, expect
@@ -107,3 +110,66 @@ def test_invite_someone_and_change_a_level(console: ConsoleServer, page: Page) -
     assert {m["user"]["email"]: m["level"] for m in members}["ada@example.com"] == 1
     check_page(page)
     screenshot(page, "members", console)
+
+
+def _send_unplanned_traffic(console: ConsoleServer) -> None:
+    token = console.api("GET", "")["api_token"]
+    batch = [
+        {"event": "video_played", "distinct_id": f"user-{n}", "properties": {"video_id": f"v{n}", "seconds": n}}
+        for n in range(3)
+    ]
+    response = requests.post(f"{console.url}/batch/", json={"api_key": token, "batch": batch}, timeout=30)
+    assert response.ok, response.text
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:  # the server writes what it observed every second
+        report = console.api("GET", "drift/")["results"]
+        if any(item["event"] == "video_played" for item in report):
+            return
+        time.sleep(0.2)
+    raise AssertionError("video_played never reached the drift report")
+
+
+def test_accept_a_drift_proposal_then_see_it_in_history(console: ConsoleServer, page: Page) -> None:
+    _send_unplanned_traffic(console)
+    sign_in(page, console)
+    page.get_by_role("link", name="Drift", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Drift")
+    row = page.get_by_role("row").filter(has_text="video_played")
+    expect(row).to_contain_text("unplanned event")
+    check_page(page)
+    screenshot(page, "drift", console)
+
+    row.get_by_role("link", name="Accept a proposal for video_played").click()
+    draft_field = page.get_by_label("Property group draft (JSON)")
+    draft = json.loads(draft_field.input_value())
+    assert sorted(p["name"] for p in draft["properties"]) == ["seconds", "video_id"]
+    if page.get_by_role("button", name="Create the definition of video_played").count():
+        page.get_by_role("button", name="Create the definition of video_played").click()
+        draft = json.loads(page.get_by_label("Property group draft (JSON)").input_value())
+    check_page(page)
+    screenshot(page, "drift-proposal", console)
+
+    # A mistake in the draft is explained, and nothing is created.
+    draft_field.fill("{not json")
+    page.get_by_role("button", name="Create the group and link it").click()
+    expect(page.locator("#accept .form-error")).to_contain_text("Not valid JSON")
+
+    draft["name"] = "video playback"
+    draft_field.fill(json.dumps(draft, indent=2))
+    page.get_by_role("button", name="Create the group and link it").click()
+    page.wait_for_url(re.compile(r"/projects/\d+/events/[0-9a-f-]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("video_played")
+    expect(page.get_by_role("heading", name="video playback")).to_be_visible()
+    definition = console.api("GET", "event_definitions/by_name/", params={"name": "video_played"})
+    links = console.api("GET", "event_schemas/", params={"event_definition": definition["id"]})
+    assert [link["property_group"]["name"] for link in links["results"]] == ["video playback"]
+    page.goto(console.page_url("drift/"))
+    expect(page.get_by_role("row").filter(has_text="video_played")).to_have_count(0)
+
+    page.get_by_role("link", name="History", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History")
+    expect(page.locator(".diff-title").first).to_be_visible()
+    expect(page.locator("#main table").last).to_contain_text("created SchemaPropertyGroup video playback")
+    expect(page.locator("#main table").last).to_contain_text("created EventSchema")
+    check_page(page)
+    screenshot(page, "history", console)

@@ -24,7 +24,9 @@ Owner = Annotated[Principal, Depends(scoped("personal_api_key"))]
 
 
 @router.get("/", response_model=PersonalAPIKeyPage, openapi_extra=list_parameters())
-async def list_keys(request: Request, principal: Owner, session: SessionDep, settings: SettingsDep) -> Response:
+async def list_personal_api_keys(
+    request: Request, principal: Owner, session: SessionDep, settings: SettingsDep
+) -> Response:
     """The user's own keys, newest first, masked (`mask_value`): a key's value is shown only when it is made."""
     page = page_params(request, settings)
     count, results = await service.list_keys(session, principal, page.limit, page.offset)
@@ -32,7 +34,7 @@ async def list_keys(request: Request, principal: Owner, session: SessionDep, set
 
 
 @router.post("/", status_code=201, response_model=PersonalAPIKeyRead, openapi_extra=request_body(PersonalAPIKeyCreate))
-async def create_key(principal: Owner, session: SessionDep, body: BodyDep) -> Response:
+async def create_personal_api_key(principal: Owner, session: SessionDep, body: BodyDep) -> Response:
     """A new key of the user; `value` is in this answer only (the server keeps a hash). `scoped_teams` limits it
     to projects the user is a member of; a key cannot make a key with more scopes or projects than its own."""
     result = await service.create(session, principal, parse(PersonalAPIKeyCreate, body))
@@ -41,12 +43,12 @@ async def create_key(principal: Owner, session: SessionDep, body: BodyDep) -> Re
 
 
 @router.get("/{key_id}/", response_model=PersonalAPIKeyRead)
-async def retrieve_key(key_id: str, principal: Owner, session: SessionDep) -> Response:
+async def retrieve_personal_api_key(key_id: str, principal: Owner, session: SessionDep) -> Response:
     return JSONResponse(await service.retrieve(session, principal, key_id))
 
 
 @router.patch("/{key_id}/", response_model=PersonalAPIKeyRead, openapi_extra=request_body(PersonalAPIKeyUpdate))
-async def update_key(key_id: str, principal: Owner, session: SessionDep, body: BodyDep) -> Response:
+async def update_personal_api_key(key_id: str, principal: Owner, session: SessionDep, body: BodyDep) -> Response:
     """Change a key's label, scopes or projects; the new scopes apply from its next request on every server."""
     result = await service.update(session, principal, key_id, parse(PersonalAPIKeyUpdate, body))
     await session.commit()
@@ -54,7 +56,7 @@ async def update_key(key_id: str, principal: Owner, session: SessionDep, body: B
 
 
 @router.delete("/{key_id}/", status_code=204)
-async def revoke_key(key_id: str, principal: Owner, session: SessionDep) -> Response:
+async def revoke_personal_api_key(key_id: str, principal: Owner, session: SessionDep) -> Response:
     """Revoke (delete) a key: its next request is refused, on every server."""
     await service.revoke(session, principal, key_id)
     await session.commit()

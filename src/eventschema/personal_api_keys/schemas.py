@@ -1,11 +1,16 @@
 """The shapes of /api/personal_api_keys/, as PostHog's: `value` only in the answer to the POST that made the key."""
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, WithJsonSchema
 
+from eventschema.auth.scopes import ALL_SCOPES, SCOPE_OBJECTS
 from eventschema.fields import PartialModel, RequestModel
+
+SCOPE_VALUES = [ALL_SCOPES, *(f"{o}:{level}" for o in SCOPE_OBJECTS for level in ("read", "write"))]
+# Checked by the service (auth.scopes), with the command line's message; documented here.
+Scope = Annotated[str, WithJsonSchema({"type": "string", "enum": SCOPE_VALUES})]
 
 
 class PersonalAPIKeyRead(BaseModel):
@@ -32,7 +37,7 @@ class PersonalAPIKeyPage(BaseModel):
 
 class PersonalAPIKeyCreate(RequestModel):
     label: str
-    scopes: list[str]
+    scopes: list[Scope]
     scoped_teams: list[int] | None = None
     scoped_organizations: list[str] | None = None
 
@@ -41,6 +46,6 @@ class PersonalAPIKeyUpdate(PartialModel):
     NULLABLE: ClassVar[frozenset[str]] = frozenset({"scoped_teams", "scoped_organizations"})
 
     label: str | None = None
-    scopes: list[str] | None = None
+    scopes: list[Scope] | None = None
     scoped_teams: list[int] | None = None
     scoped_organizations: list[str] | None = None

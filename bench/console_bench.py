@@ -231,6 +231,10 @@ async def run(database_url: str, rounds: int) -> None:
         "group editor (10 properties)": f"/projects/{project_id}/groups/{group_id}/",
         "code page (TypeScript)": f"/projects/{project_id}/code/",
         "code download (JSON Schema)": f"/projects/{project_id}/code/jsonschema/download/",
+        "settings": f"/projects/{project_id}/settings/",
+        "members": f"/projects/{project_id}/members/",
+        "history": f"/projects/{project_id}/history/",
+        "drift": f"/projects/{project_id}/drift/",
     }
     baseline = "baseline: API list of 100 definitions"
     timings: dict[str, list[float]] = {name: [] for name in [*pages, baseline]}

@@ -40,6 +40,7 @@ from eventschema.invites.router import router as invites_router
 from eventschema.invites.router import signup_router
 from eventschema.members.router import router as members_router
 from eventschema.observed.router import router as observed_router
+from eventschema.personal_api_keys.router import router as personal_api_keys_router
 from eventschema.plan.router import router as plan_router
 from eventschema.projects.router import router as projects_router
 from eventschema.property_groups.rendering import GroupRenderer
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in (
         projects_router,
         users_router,
+        personal_api_keys_router,
         members_router,
         invites_router,
         signup_router,

@@ -4,7 +4,10 @@ import pytest
 
 from eventschema.auth.scopes import grants, needed_scope, parse_scopes
 
-VALID = "event_definition:read|write, project:read|write, user:read|write"
+VALID = (
+    "event_definition:read|write, organization_member:read|write, personal_api_key:read|write, "
+    "project:read|write, user:read|write"
+)
 
 
 def test_parse_a_list() -> None:

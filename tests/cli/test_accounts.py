@@ -111,7 +111,23 @@ async def test_bad_scopes_and_unknown_users_are_refused(tmp_path: Path) -> None:
     assert (bad_scope.returncode, bad_scope.stdout) == (2, "")
     assert bad_scope.stderr == (
         "error: unknown scope 'event_definition:delete'; valid scopes are '*' and "
-        "event_definition:read|write, project:read|write, user:read|write\n"
+        "event_definition:read|write, organization_member:read|write, personal_api_key:read|write, "
+        "project:read|write, user:read|write\n"
     )
     assert (unknown_user.returncode, unknown_user.stdout) == (1, "")
     assert unknown_user.stderr == "error: No user with email 'nobody@example.com'.\n"
+
+
+async def test_long_labels_and_foreign_projects_are_refused_as_the_api_refuses_them(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'rules.db'}"
+    await run_cli("bootstrap", "--email", "ada@example.com", "--json", database_url=url, cwd=tmp_path)
+
+    long_label, foreign = await asyncio.gather(
+        run_cli(*CREATE_KEY, "--label", "x" * 41, database_url=url, cwd=tmp_path),
+        run_cli(*CREATE_KEY, "--project", "999", database_url=url, cwd=tmp_path),
+    )
+
+    assert (long_label.returncode, long_label.stdout) == (1, "")
+    assert long_label.stderr == "error: Ensure this field has no more than 40 characters.\n"
+    assert (foreign.returncode, foreign.stdout) == (1, "")
+    assert foreign.stderr == "error: You must be a member of all teams that you are scoping the key to.\n"

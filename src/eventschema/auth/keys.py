@@ -18,3 +18,14 @@ def hash_key(value: str) -> str:
 
 def mask_key(value: str) -> str:
     return f"{value[:4]}...{value[-4:]}"
+
+
+MAX_LABEL_LENGTH = 40
+LABEL_TOO_LONG = f"Ensure this field has no more than {MAX_LABEL_LENGTH} characters."
+
+
+def check_label(label: str) -> str:
+    """A key's label, at most MAX_LABEL_LENGTH characters; raises ValueError (PostHog's wording) otherwise."""
+    if len(label) > MAX_LABEL_LENGTH:
+        raise ValueError(LABEL_TOO_LONG)
+    return label

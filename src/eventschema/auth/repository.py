@@ -161,3 +161,14 @@ async def delete_key(session: AsyncSession, key_id: str) -> bool:
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+
+
+async def member_projects(session: AsyncSession, user_id: int, project_ids: Sequence[int]) -> list[int]:
+    """Those of `project_ids` in organizations the user is a member of, sorted."""
+    statement = (
+        select(Project.id)
+        .join(OrganizationMembership, OrganizationMembership.organization_id == Project.organization_id)
+        .where(OrganizationMembership.user_id == user_id, Project.id.in_(project_ids))
+        .order_by(Project.id)
+    )
+    return list((await session.execute(statement)).scalars())

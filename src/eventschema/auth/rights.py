@@ -47,7 +47,8 @@ RIGHT_LEVELS: dict[Right, Level | None] = {
 
 RIGHT_DESCRIPTIONS: dict[Right, str] = {
     Right.PUBLIC: "the API description, and accepting an invitation (the invitation's token is the credential)",
-    Right.ACCOUNT: "one's own user (`/api/users/@me/`) and the list of one's projects",
+    Right.ACCOUNT: "one's own user (`/api/users/@me/`), the list of one's projects, and one's own personal API keys "
+    "(`/api/personal_api_keys/`)",
     Right.READ: "read the tracking plan, projects and their settings, events, quarantine, generated code, observed "
     "traffic, drift and proposals, alert webhooks, plan versions and the activity log, members and invitations; "
     "validate events and diff plans",
@@ -69,6 +70,11 @@ ROUTE_RIGHTS: dict[str, Right] = {
     "GET /api/signup/{token}/": Right.PUBLIC,
     "POST /api/signup/{token}/": Right.PUBLIC,
     "GET /api/users/@me/": Right.ACCOUNT,
+    "GET /api/personal_api_keys/": Right.ACCOUNT,
+    "POST /api/personal_api_keys/": Right.ACCOUNT,
+    "GET /api/personal_api_keys/{key_id}/": Right.ACCOUNT,
+    "PATCH /api/personal_api_keys/{key_id}/": Right.ACCOUNT,
+    "DELETE /api/personal_api_keys/{key_id}/": Right.ACCOUNT,
     "GET /api/projects/": Right.ACCOUNT,
     f"GET {PROJECT}/": Right.READ,
     f"PATCH {PROJECT}/": Right.MANAGE_PROJECT,

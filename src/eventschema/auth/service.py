@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema import errors
 from eventschema.auth import repository
 from eventschema.auth.cache import AuthCache
-from eventschema.auth.keys import generate_key, hash_key, mask_key
+from eventschema.auth.keys import check_label, generate_key, hash_key, mask_key
 from eventschema.auth.principal import Principal, UserBasic
 from eventschema.auth.scopes import ALL_SCOPES
 from eventschema.db import AnyRow
@@ -150,21 +150,46 @@ class CreatedKey:
     label: str
 
 
+NOT_A_MEMBER_OF_PROJECTS = "You must be a member of all teams that you are scoping the key to."
+
+
 async def create_key(
     session: AsyncSession, *, email: str, scopes: list[str], projects: Sequence[int] | None, label: str
 ) -> CreatedKey:
     user = await repository.find_user_by_email(session, email)
     if user is None:
         raise errors.NotFound(f"No user with email {email!r}.")
+    return await create_key_for(session, user.id, scopes=scopes, projects=projects, label=label)
+
+
+async def check_projects(session: AsyncSession, user_id: int, projects: Sequence[int] | None) -> list[int] | None:
+    """A key's project limit: only projects of organizations the user belongs to (PostHog's rule and message)."""
+    if not projects:
+        return None
+    wanted = sorted(set(projects))
+    if await repository.member_projects(session, user_id, wanted) != wanted:
+        raise errors.ValidationError(NOT_A_MEMBER_OF_PROJECTS, attr="scoped_teams")
+    return wanted
+
+
+async def create_key_for(
+    session: AsyncSession, user_id: int, *, scopes: list[str], projects: Sequence[int] | None, label: str
+) -> CreatedKey:
+    """A new key of the user (scopes already validated); its value is in the answer only."""
+    try:
+        check_label(label)
+    except ValueError as exc:
+        raise errors.ValidationError(str(exc), attr="label") from None
+    scoped_teams = await check_projects(session, user_id, projects)
     value = generate_key()
     key = PersonalAPIKey(
         id=random_base62(20),
-        user_id=user.id,
-        label=label[:40],
+        user_id=user_id,
+        label=label,
         secure_value=hash_key(value),
         mask_value=mask_key(value),
         scopes=scopes,
-        scoped_teams=list(projects) if projects else None,
+        scoped_teams=scoped_teams,
         created_at=utcnow(),
     )
     await repository.add_key(session, key)

@@ -14,17 +14,32 @@ from starlette.responses import RedirectResponse, Response
 from eventschema.console import static
 from eventschema.console.code.router import router as code_router
 from eventschema.console.deps import PageNotFound, SignInRequired
+from eventschema.console.drift.router import router as drift_router
 from eventschema.console.events.router import router as events_router
 from eventschema.console.groups.router import router as groups_router
+from eventschema.console.history.router import router as history_router
 from eventschema.console.live.router import router as live_router
+from eventschema.console.members.router import router as members_router
 from eventschema.console.quarantine.router import router as quarantine_router
 from eventschema.console.router import router as console_router
+from eventschema.console.settings.router import router as settings_router
 from eventschema.console.templating import render
 from eventschema.console.throttle import SignInThrottle
 from eventschema.console.violations.router import router as violations_router
 
-PAGE_ROUTERS: tuple[APIRouter, ...] = (console_router, events_router, groups_router, code_router)
-PAGE_ROUTERS += (violations_router, quarantine_router, live_router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    console_router,
+    events_router,
+    groups_router,
+    code_router,
+    violations_router,
+    quarantine_router,
+    live_router,
+    settings_router,
+    members_router,
+    history_router,
+    drift_router,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -18,5 +18,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("violations", "Violations", "violations/"),
     NavItem("quarantine", "Quarantine", "quarantine/"),
     NavItem("live", "Live events", "live/"),
+    NavItem("drift", "Drift", "drift/"),
+    NavItem("history", "History", "history/"),
     NavItem("code", "Code", "code/"),
+    NavItem("members", "Members", "members/"),
+    NavItem("settings", "Settings", "settings/"),
 )

@@ -75,8 +75,10 @@ async def observed_properties(
 async def drift(session: AsyncSession, project_id: int) -> list[dict[str, Any]]:
     """Every drift of the project, worst first (see DRIFT_ORDER)."""
     observed = {row.event: row for row in await repository.events(session, project_id)}
-    declared = await plan_repository.declared(session, project_id, None)
     linked = await plan_repository.linked_events(session, project_id)
+    # Only the plan of events both planned and observed is compared (none observed: nothing to read).
+    compared = sorted(linked.intersection(observed))
+    declared = await plan_repository.declared(session, project_id, compared) if compared else {}
     found: list[dict[str, Any]] = []
 
     def add(kind: DriftKind, event: str, prop: str | None, count: int, events: int, whole: int) -> None:

@@ -4,11 +4,12 @@
  *   <form id="f" data-api-method="PATCH" data-api-url="/api/projects/1/event_definitions/ID/"
  *         data-next="/projects/1/events/{id}/" data-api-confirm="Really?">
  * - Its named fields become a JSON object: checkboxes are booleans, type=number and data-type="number" are numbers
- *   (empty: null), data-type="json" is parsed as JSON, <select multiple> is a list; data-api-omit-empty leaves an
+ *   (empty: null; on <select multiple>, a list of numbers), data-type="json" is parsed as JSON, <select multiple> is a list; data-api-omit-empty leaves an
  *   empty field out. A field may name its API field with data-api-name (else its name is used).
  *   Fields with data-api-list are gathered into a list under their name (checkboxes: the values of those
  *   checked; they may sit outside the form with form="<form id>"); data-require-selection="<name>" on the form
  *   refuses to send it while that list is empty.
+ *   data-api-body="FIELD" on the form sends that one field's value as the whole body instead.
  * - The session's CSRF token (<meta name="csrf-token">) goes in X-CSRF-Token.
  * - On success: the form dispatches "api:success" (detail: {data, response}); unless a listener calls
  *   preventDefault(), the browser goes to data-next ({field} replaced from the answer's JSON) or reloads.
@@ -30,7 +31,9 @@
     var type = (field.getAttribute("data-type") || field.type || "").toLowerCase();
     if (field.type === "checkbox") return field.checked;
     if (field.tagName === "SELECT" && field.multiple) {
-      return Array.prototype.filter.call(field.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+      return Array.prototype.filter.call(field.options, function (o) { return o.selected; }).map(function (o) {
+        return type === "number" ? Number(o.value) : o.value;
+      });
     }
     if (type === "number") return field.value === "" ? null : Number(field.value);
     if (type === "json") return field.value.trim() === "" ? null : JSON.parse(field.value);
@@ -127,6 +130,8 @@
       var body;
       try {
         body = formBody(form);
+        // data-api-body="FIELD": that field's value is the whole body (e.g. a JSON draft in a textarea).
+        if (form.hasAttribute("data-api-body")) body = body[form.getAttribute("data-api-body")];
       } catch (e) {
         showError(form, e.apiAttr || null, "Not valid JSON: " + e.message);
         return;
@@ -273,4 +278,106 @@
     if (value === undefined) delete rules[key]; else rules[key] = value;
     target.value = Object.keys(rules).length ? JSON.stringify(rules) : "";
   });
+
+/* Copy buttons: <button type="button" data-copy="ID"> copies the text of the element with that id, and says so.
+ * Shown once: a form with data-api-show="FIELD" data-api-show-target="ID" data-api-show-box="ID" does not reload
+ * on success; it puts the answer's FIELD into the target's text and shows the box (e.g. a new key's value). */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent;
+    var label = button.textContent;
+    function done(message) {
+      button.textContent = message;
+      window.setTimeout(function () { button.textContent = label; }, 1500);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done("Copied"); }, function () { done("Select and copy"); });
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      done(document.execCommand && document.execCommand("copy") ? "Copied" : "Selected: copy it");
+    }
+  });
+
+  document.addEventListener("api:success", function (event) {
+    var form = event.target;
+    var field = form.getAttribute("data-api-show");
+    if (!field) return;
+    event.preventDefault();
+    var data = event.detail.data || {};
+    var target = document.getElementById(form.getAttribute("data-api-show-target"));
+    var box = document.getElementById(form.getAttribute("data-api-show-box"));
+    if (target) target.textContent = data[field] === undefined ? "" : String(data[field]);
+    if (box) { box.hidden = false; box.setAttribute("tabindex", "-1"); box.focus(); }
+    form.reset();
+  }, true);  // capturing: the form's api:success does not bubble
+})();
+
+/* A second request after the first: a form with data-api-then-url="URL" data-api-then-json='{"a": "{id}"}' posts
+ * that JSON ("{field}" strings replaced by the first answer's fields) once the first request succeeds, then goes
+ * to data-next (or reloads); its error is shown in the form like the first one's. */
+(function () {
+  "use strict";
+
+  function fill(value, data) {
+    if (typeof value === "string") {
+      var whole = /^\{(\w+)\}$/.exec(value);
+      return whole && data && data[whole[1]] !== undefined ? data[whole[1]] : value;
+    }
+    if (value && typeof value === "object") {
+      var out = Array.isArray(value) ? [] : {};
+      Object.keys(value).forEach(function (key) { out[key] = fill(value[key], data); });
+      return out;
+    }
+    return value;
+  }
+
+  function fail(form, message) {
+    var box = document.createElement("p");
+    box.className = "form-error";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-api-made", "");
+    box.textContent = message;
+    form.insertBefore(box, form.firstChild);
+  }
+
+  document.addEventListener("api:success", function (event) {
+    var form = event.target;
+    var url = form.getAttribute("data-api-then-url");
+    if (!url) return;
+    event.preventDefault();
+    var body = fill(JSON.parse(form.getAttribute("data-api-then-json") || "{}"), event.detail.data);
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    form.setAttribute("aria-busy", "true");
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "Content-Type": "application/json", "X-CSRF-Token": meta ? meta.getAttribute("content") : "" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        form.removeAttribute("aria-busy");
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (!response.ok) {
+          fail(form, (data && data.detail) || "The server answered " + response.status + ".");
+          return;
+        }
+        var next = form.getAttribute("data-next");
+        if (next) window.location.assign(next); else window.location.reload();
+      });
+    }, function () {
+      form.removeAttribute("aria-busy");
+      fail(form, "The server could not be reached. Check your connection and try again.");
+    });
+  }, true);  // capturing: the form's api:success does not bubble
 })();

@@ -1,0 +1,1 @@
+"""The Members page: the project's organization's members and pending invitations."""

@@ -1,0 +1,1 @@
+"""/api/personal_api_keys/ — the requesting user's own personal API keys, in PostHog's shape."""

@@ -232,6 +232,7 @@
   }
 
   window.setInterval(refresh, interval);
+})();
 
 /* Rule inputs (Property groups editor). Fields inside <div data-rules-for="<id of a JSON textarea>"> with
  * data-rule="<key>" edit that key of the JSON as they are typed in; the JSON is what the form sends.
@@ -278,6 +279,7 @@
     if (value === undefined) delete rules[key]; else rules[key] = value;
     target.value = Object.keys(rules).length ? JSON.stringify(rules) : "";
   });
+})();
 
 /* Copy buttons: <button type="button" data-copy="ID"> copies the text of the element with that id, and says so.
  * Shown once: a form with data-api-show="FIELD" data-api-show-target="ID" data-api-show-box="ID" does not reload

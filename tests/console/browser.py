@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 from playwright.sync_api import Page
+from posthog import Posthog
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -52,3 +53,26 @@ def screenshot(page: Page, name: str, console: ConsoleServer) -> Path:
     path = SCREENSHOTS / f"{name}-{console.backend}.png"
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def send_with_sdk(console: ConsoleServer, *events: tuple[str, str, dict[str, object]]) -> None:
+    """(event, distinct id, properties) through /batch/ with the official `posthog` SDK, as an application would."""
+    token = console.api("GET", "")["api_token"]
+    failures: list[str] = []
+    client = Posthog(
+        token,
+        host=console.url,
+        sync_mode=True,
+        max_retries=0,
+        on_error=lambda error, _items: failures.append(repr(error)),
+    )
+    for name, distinct_id, properties in events:
+        client.capture(name, distinct_id=distinct_id, properties=properties)
+    client.flush()
+    client.shutdown()
+    assert failures == []
+
+
+def nav(page: Page, label: str) -> None:
+    """Follow a link of the left-hand navigation."""
+    page.get_by_role("navigation", name="Console").get_by_role("link", name=label, exact=True).click()

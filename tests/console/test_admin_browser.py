@@ -152,7 +152,8 @@ def test_accept_a_drift_proposal_then_see_it_in_history(console: ConsoleServer, 
     # A mistake in the draft is explained, and nothing is created.
     draft_field.fill("{not json")
     page.get_by_role("button", name="Create the group and link it").click()
-    expect(page.locator("#accept .form-error")).to_contain_text("Not valid JSON")
+    expect(page.locator("#accept-draft-error")).to_contain_text("Not valid JSON")
+    expect(draft_field).to_have_attribute("aria-invalid", "true")
 
     draft["name"] = "video playback"
     draft_field.fill(json.dumps(draft, indent=2))

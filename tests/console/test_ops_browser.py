@@ -7,10 +7,9 @@ paused. Each page is checked for labels, one h1 and keyboard reach, and photogra
 import re
 
 from playwright.sync_api import Page, expect
-from posthog import Posthog
 
 from tests.console.a11y import check_page
-from tests.console.browser import ConsoleServer, screenshot, sign_in
+from tests.console.browser import ConsoleServer, nav, screenshot, send_with_sdk, sign_in
 
 SIGNUP = [
     {"name": "plan", "property_type": "String", "is_required": True},
@@ -27,32 +26,10 @@ def _plan(console: ConsoleServer) -> str:
     return str(group["id"])
 
 
-def _send(console: ConsoleServer, *events: tuple[str, str, dict[str, object]]) -> None:
-    """Through /batch/ with the SDK, as an application would."""
-    token = console.api("GET", "")["api_token"]
-    failures: list[str] = []
-    client = Posthog(
-        token,
-        host=console.url,
-        sync_mode=True,
-        max_retries=0,
-        on_error=lambda error, _items: failures.append(repr(error)),
-    )
-    for name, distinct_id, properties in events:
-        client.capture(name, distinct_id=distinct_id, properties=properties)
-    client.flush()
-    client.shutdown()
-    assert failures == []
-
-
-def _nav(page: Page, label: str) -> None:
-    page.get_by_role("navigation", name="Console").get_by_role("link", name=label, exact=True).click()
-
-
 def test_a_rejected_event_seen_fixed_replayed_and_seen_arriving(console: ConsoleServer, page: Page) -> None:
     group_id = _plan(console)
     sign_in(page, console)
-    _send(
+    send_with_sdk(
         console,
         ("signed up", "ada", {"plan": "pro", "seats": 3}),
         ("signed up", "bob", {"plan": "pro", "seats": "lots"}),
@@ -60,7 +37,7 @@ def test_a_rejected_event_seen_fixed_replayed_and_seen_arriving(console: Console
     )
 
     # Violations: the pair, with its counts, linked to the event.
-    _nav(page, "Violations")
+    nav(page, "Violations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Violations")
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name="seats", exact=True))
     expect(row).to_contain_text("type_mismatch 2")
@@ -74,7 +51,7 @@ def test_a_rejected_event_seen_fixed_replayed_and_seen_arriving(console: Console
     expect(page.get_by_role("heading", level=1)).to_have_text("signed up")
 
     # Quarantine: both, newest first; filter by reason; inspect one; delete the other.
-    _nav(page, "Quarantine")
+    nav(page, "Quarantine")
     expect(page.get_by_role("heading", level=1)).to_have_text("Quarantine")
     expect(page.get_by_role("row")).to_have_count(3)
     page.get_by_role("button", name="Replay selected").click()
@@ -106,17 +83,17 @@ def test_a_rejected_event_seen_fixed_replayed_and_seen_arriving(console: Console
     assert console.api("GET", "quarantine/")["count"] == 0
 
     # Live events: the replayed event is in the log; a new one appears without a reload, unless paused.
-    _nav(page, "Live events")
+    nav(page, "Live events")
     expect(page.get_by_role("heading", level=1)).to_have_text("Live events")
     table = page.locator("#live-table")
     expect(table.get_by_role("cell", name="bob", exact=True)).to_have_count(1)
     expect(table.get_by_role("cell", name="ada", exact=True)).to_have_count(1)
-    _send(console, ("page viewed", "dee", {"path": "/pricing"}))
+    send_with_sdk(console, ("page viewed", "dee", {"path": "/pricing"}))
     expect(table.get_by_role("cell", name="dee", exact=True)).to_have_count(1, timeout=10_000)
     expect(page.locator("#live-summary")).to_have_text("The 3 newest of 3 events")
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_role("button", name="Resume")).to_have_attribute("aria-pressed", "true")
-    _send(console, ("page viewed", "eve", {"path": "/docs"}))
+    send_with_sdk(console, ("page viewed", "eve", {"path": "/docs"}))
     page.wait_for_timeout(4000)
     expect(table.get_by_role("cell", name="eve", exact=True)).to_have_count(0)
     page.get_by_role("button", name="Resume").click()

@@ -216,9 +216,9 @@ class Tally:
             shapes = self.shapes[project_id] = {}
         get = shapes.get
         for name, properties in events:
-            key = (name, *properties, *map(type, properties.values()))
-            entry = get(key)
-            if entry is None:
+            entry = get((name, *properties, *map(type, properties.values())))
+            if entry is None:  # the key is built again, rather than kept in a variable for every event
+                key = (name, *properties, *map(type, properties.values()))
                 entry = shapes[key] = self._new_shape(project_id, key, properties, seen_at)
             entry[0](entry[1](properties))
         self.last_seen = seen_at

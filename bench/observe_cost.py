@@ -3,7 +3,7 @@ generator), so that it can be measured on a busy machine: CPU time per batch wit
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, as for the tests; or `--database sqlite`):
 
-    .venv/bin/python bench/observe_cost.py [--batches 2000] [--rounds 5] [--flush-every 200] [--unique-times]
+    .venv/bin/python bench/observe_cost.py [--batches 2000] [--rounds 5] [--flush-every 400] [--unique-times]
 
 What it does:
 1. recreates the database `eventschema_observe_cost` (or a temporary SQLite file), bootstraps a project and

@@ -1,7 +1,7 @@
 """Reading observed counters: which declared types accept the values seen, a property's plan status, and the
 declaration to propose for it. Pure: counters in, answers out.
 
-Inference (a property's values other than null; "looks" are PostHog's coercions of strings, see `tally.looks`):
+Inference (a property's values other than null; "looks" are PostHog's coercions of strings, see `coercions.looks`):
 | values seen | proposed `property_type` |
 |---|---|
 | none but null | `String` (nothing says otherwise) |

@@ -32,8 +32,9 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 
 async def example_settings(session: AsyncSession, project_ids: Sequence[int]) -> dict[int, bool]:
-    """`observe_examples` of those of the projects that exist."""
-    statement = select(Project.id, Project.observe_examples).where(Project.id.in_(project_ids))
+    """`observe_examples` of those of the projects that exist (a Core query: each flush asks)."""
+    projects = Project.__table__
+    statement = select(projects.c.id, projects.c.observe_examples).where(projects.c.id.in_(project_ids))
     return {row.id: bool(row.observe_examples) for row in (await session.execute(statement)).all()}
 
 
@@ -78,8 +79,54 @@ def _later(column: Any, excluded: Any) -> Any:
     return case((excluded > column, excluded), else_=column)
 
 
-# The upserts are one statement run for many rows (executemany): the same SQL whatever the number of rows, so it
-# is compiled once per process, where a multi-row VALUES would be compiled again for every new row count.
+# The upserts are one statement run for many rows (executemany): the same SQL whatever the number of rows. They are
+# Core statements on the tables (the ORM's bulk insert would look at every row again) built once per dialect, so a
+# flush neither builds nor compiles them.
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _upsert(session: AsyncSession, name: str) -> Any:
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get((dialect, name))
+    if statement is None:
+        statement = _UPSERTS[dialect, name] = _BUILDERS[name](upsert_statement(session))
+    return statement
+
+
+def _events_upsert(insert_into: Any) -> Any:
+    table = ObservedEvent.__table__
+    statement = insert_into(table)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.project_id, table.c.event],
+        set_={
+            "events": table.c.events + excluded.events,
+            "overflow": table.c.overflow + excluded.overflow,
+            "last_seen": _later(table.c.last_seen, excluded.last_seen),
+        },
+    )
+
+
+def _properties_upsert(insert_into: Any) -> Any:
+    table = ObservedProperty.__table__
+    statement = insert_into(table)
+    excluded = statement.excluded
+    added = {name: table.c[name] + excluded[name] for name in ("events", *COUNTERS)}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.project_id, table.c.event, table.c.property],
+        set_={
+            **added,
+            "example": func.coalesce(excluded.example, table.c.example),
+            "last_seen": _later(table.c.last_seen, excluded.last_seen),
+        },
+    )
+
+
+def _values_insert(insert_into: Any) -> Any:
+    return insert_into(ObservedValue.__table__).on_conflict_do_nothing()
+
+
+_BUILDERS = {"events": _events_upsert, "properties": _properties_upsert, "values": _values_insert}
 
 
 async def add_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -87,17 +134,7 @@ async def add_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     rows.sort(key=lambda row: (row["project_id"], row["event"]))
-    statement = upsert_statement(session)(ObservedEvent)
-    excluded = statement.excluded
-    upsert = statement.on_conflict_do_update(
-        index_elements=[ObservedEvent.project_id, ObservedEvent.event],
-        set_={
-            "events": ObservedEvent.events + excluded.events,
-            "overflow": ObservedEvent.overflow + excluded.overflow,
-            "last_seen": _later(ObservedEvent.last_seen, excluded.last_seen),
-        },
-    )
-    await session.execute(upsert, rows)
+    await session.execute(_upsert(session, "events"), rows)
 
 
 async def add_properties(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -105,25 +142,14 @@ async def add_properties(session: AsyncSession, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     rows.sort(key=lambda row: (row["project_id"], row["event"], row["property"]))
-    statement = upsert_statement(session)(ObservedProperty)
-    excluded = statement.excluded
-    added = {name: getattr(ObservedProperty, name) + getattr(excluded, name) for name in ("events", *COUNTERS)}
-    upsert = statement.on_conflict_do_update(
-        index_elements=[ObservedProperty.project_id, ObservedProperty.event, ObservedProperty.property],
-        set_={
-            **added,
-            "example": func.coalesce(excluded.example, ObservedProperty.example),
-            "last_seen": _later(ObservedProperty.last_seen, excluded.last_seen),
-        },
-    )
-    await session.execute(upsert, rows)
+    await session.execute(_upsert(session, "properties"), rows)
 
 
 async def add_values(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     rows.sort(key=lambda row: (row["project_id"], row["event"], row["property"], row["value"]))
-    await session.execute(upsert_statement(session)(ObservedValue).on_conflict_do_nothing(), rows)
+    await session.execute(_upsert(session, "values"), rows)
 
 
 async def forget_examples(session: AsyncSession, project_id: int) -> None:

@@ -21,6 +21,8 @@ from eventschema.auth.cache import AuthCache
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.rights import public_paths
 from eventschema.background import start_background_tasks
+from eventschema.caching import share
+from eventschema.caching.responses import ResponseCache
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.capture.v1 import router as analytics_v1_router
@@ -169,6 +171,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database
     app.state.group_renderer = GroupRenderer()
+    app.state.responses = ResponseCache(share(settings.cache_max_bytes, "responses"))
     app.state.plans = PlanCache()
     app.state.event_schema_pages = PageCache(lambda: bool(app.state.plans.notified))
     app.state.gateway = Gateway(settings, app.state.plans)

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
         "revoked from the command line stops working in a running server within this time. 0 looks every key up "
         "on every request.",
     )
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Memory each server process may use for what it keeps between requests (generated code and "
+        "plan documents, pages of event schemas, rendered property groups, compiled schemas, checked API keys), in "
+        "bytes; past it the least recently used entries go. 0 keeps nothing.",
+    )
     page_size_max: int = Field(default=1000, ge=1, description="Upper bound for ?limit= on list endpoints.")
     capture_max_payload_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="Largest capture request body accepted, after decompression."

@@ -54,12 +54,28 @@ _PROPERTIES = (
     .join(Property, Property.property_group_id == EventSchema.property_group_id)
     .where(EventSchema.project_id == bindparam("project_id"))
 )
+# What generated code and the plan document are built from, in one indexed statement: the schema version moves
+# with every change made through the API, and the count of definitions with those capture adds (it only adds).
+_PLAN_REVISION = select(
+    version_of(bindparam("project_id")).label("schema_version"),
+    select(func.count())
+    .select_from(EventDefinition)
+    .where(EventDefinition.project_id == bindparam("project_id"))
+    .scalar_subquery()
+    .label("definitions"),
+)
 _NOTIFY = select(func.pg_notify(CHANNEL, bindparam("payload")))
 
 
 async def schema_version(session: AsyncSession, project_id: int) -> int:
     row = await first_row(session, _VERSION, project_id=project_id)
     return 0 if row is None else int(row.schema_version)
+
+
+async def plan_revision(session: AsyncSession, project_id: int) -> tuple[int, int]:
+    """(schema version, number of event definitions): equal revisions, equal generated code and plan document."""
+    row = await first_row(session, _PLAN_REVISION, project_id=project_id)
+    return (0, 0) if row is None else (int(row.schema_version), int(row.definitions))
 
 
 _RECORD_CHANGE = insert(SchemaChange)

@@ -6,25 +6,32 @@ the owner's membership), kept for `auth_cache_seconds`. A change to credentials 
 that made the change and, through the schema listener, in the other processes on PostgreSQL; schema writes leave
 it alone. On SQLite, a key revoked by the
 command line while a server runs stops working there within `auth_cache_seconds`. Failed lookups are never kept.
+The entries are bounded in bytes (each counted as ENTRY_BYTES); past the bound, the least recently used go.
 """
 
 import time
 from typing import Any
 
 from eventschema.auth.repository import ProjectRef
+from eventschema.caching.lru import ByteLRU
 from eventschema.enforcement import changes
 
-MAX_ENTRIES = 10_000
+# About what an entry takes: the key's secret, the owner's row, the principal and the membership.
+ENTRY_BYTES = 2048
 
 Key = tuple[str, ProjectRef | None]
 
 
 class AuthCache:
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, max_bytes: int) -> None:
         self._seconds = seconds
-        self._entries: dict[Key, tuple[Any, float]] = {}
+        self._entries: ByteLRU[Key, tuple[Any, float]] = ByteLRU(max_bytes)
         self._generation = 0
         changes.subscribe_credentials(self)
+
+    @property
+    def entries(self) -> ByteLRU[Key, tuple[Any, float]]:
+        return self._entries
 
     @property
     def generation(self) -> int:
@@ -36,22 +43,20 @@ class AuthCache:
         if entry is None:
             return None
         if entry[1] <= time.monotonic():
-            del self._entries[secure_value, project]
+            self._entries.pop((secure_value, project))
             return None
         return entry[0]
 
     def put(self, secure_value: str, project: ProjectRef | None, row: Any, generation: int) -> None:
         if generation != self._generation:
             return
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[secure_value, project] = (row, time.monotonic() + self._seconds)
+        self._entries.put((secure_value, project), (row, time.monotonic() + self._seconds), ENTRY_BYTES)
 
     def replace(self, secure_value: str, project: ProjectRef | None, row: Any) -> None:
         """Update a kept row in place (its key's last use was just recorded), keeping its expiry."""
         entry = self._entries.get((secure_value, project))
         if entry is not None:
-            self._entries[secure_value, project] = (row, entry[1])
+            self._entries.put((secure_value, project), (row, entry[1]), ENTRY_BYTES)
 
     def forget_credentials(self) -> None:
         # A project's API key or personal API keys changed: entries for `@current` may name any project, and such

@@ -4,9 +4,11 @@ Sizes are what each cache says its values cost (the bytes of a rendered body, or
 compiled plans); the bound is on their sum. An entry larger than the whole limit is not kept at all.
 """
 
+import sys
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence, Set
 from typing import Generic, TypeVar
+from uuid import UUID
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -65,3 +67,18 @@ class ByteLRU(Generic[K, V]):
     def clear(self) -> None:
         self._entries.clear()
         self._bytes = 0
+
+
+def size_of(value: object) -> int:
+    """About the bytes `value` takes with what it holds (rows, tuples, lists, dicts, strings, numbers), for the
+    caches that keep objects rather than bytes; shared objects are counted at each place they appear."""
+    size = sys.getsizeof(value)
+    if isinstance(value, str | bytes | int | float | bool) or value is None:
+        return size
+    if isinstance(value, UUID):
+        return size + 44  # its 128-bit int
+    if isinstance(value, dict):
+        return size + sum(size_of(k) + size_of(v) for k, v in value.items())
+    if isinstance(value, Sequence | Set):
+        return size + sum(size_of(item) for item in value)
+    return size

@@ -8,7 +8,8 @@ one schema version query instead of the page's. Each page is stored with the ver
 change that commits in between makes it stale rather than wrong, and the listener's periodic version check
 covers a notification that was lost.
 
-A load that overlaps an invalidation does not store what it read.
+A load that overlaps an invalidation does not store what it read. The pages kept are bounded in bytes (about
+what their rows take); past the bound, the least recently used pages go.
 """
 
 from collections.abc import Callable, Sequence
@@ -16,25 +17,26 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.caching.lru import ByteLRU, size_of
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
 from eventschema.enforcement.repository import schema_version
 from eventschema.event_schemas import repository
 
-# Rows kept over all pages at most; past it, everything is dropped and kept anew.
-MAX_ROWS = 200_000
-
 Key = tuple[int, UUID | None, int, int]
 
 
 class PageCache:
-    def __init__(self, trusted: Callable[[], bool]) -> None:
+    def __init__(self, trusted: Callable[[], bool], max_bytes: int) -> None:
         """`trusted` tells whether every committed change is being heard (the schema listener is connected)."""
         self._trusted = trusted
-        self._pages: dict[Key, tuple[int, Sequence[AnyRow]]] = {}
-        self._rows = 0
+        self._pages: ByteLRU[Key, tuple[int, Sequence[AnyRow]]] = ByteLRU(max_bytes)
         self._generation = 0
         changes.subscribe(self)
+
+    @property
+    def pages(self) -> ByteLRU[Key, tuple[int, Sequence[AnyRow]]]:
+        return self._pages
 
     async def rows(
         self, session: AsyncSession, project_id: int, event_definition_id: UUID | None, limit: int, offset: int
@@ -47,18 +49,8 @@ class PageCache:
         version = await schema_version(session, project_id)
         found = await repository.page(session, project_id, event_definition_id, limit, offset)
         if generation == self._generation:
-            self._keep(key, version, found)
+            self._pages.put(key, (version, found), size_of(found))
         return found
-
-    def _keep(self, key: Key, version: int, found: Sequence[AnyRow]) -> None:
-        if self._rows + len(found) > MAX_ROWS:
-            self._pages.clear()
-            self._rows = 0
-        previous = self._pages.get(key)
-        if previous is not None:
-            self._rows -= len(previous[1])
-        self._pages[key] = (version, found)
-        self._rows += len(found)
 
     def versions(self) -> dict[int, int]:
         """The oldest schema version a kept page of each project was read at."""
@@ -69,5 +61,4 @@ class PageCache:
 
     def invalidate(self, project_id: int) -> None:
         self._generation += 1
-        for key in [key for key in self._pages if key[0] == project_id]:
-            self._rows -= len(self._pages.pop(key)[1])
+        self._pages.drop(lambda key: key[0] == project_id)

@@ -173,9 +173,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.group_renderer = GroupRenderer(share(settings.cache_max_bytes, "groups"))
     app.state.responses = ResponseCache(share(settings.cache_max_bytes, "responses"))
     app.state.plans = PlanCache(share(settings.cache_max_bytes, "plans"))
-    app.state.event_schema_pages = PageCache(
-        lambda: bool(app.state.plans.notified), share(settings.cache_max_bytes, "pages")
-    )
+    app.state.event_schema_pages = PageCache(share(settings.cache_max_bytes, "pages"))
     app.state.gateway = Gateway(settings, app.state.plans)
     app.state.auth_cache = (
         AuthCache(settings.auth_cache_seconds, share(settings.cache_max_bytes, "keys"))

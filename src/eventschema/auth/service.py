@@ -13,6 +13,7 @@ from eventschema.auth.keys import generate_key, hash_key, mask_key
 from eventschema.auth.principal import Principal, UserBasic
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
+from eventschema.enforcement.repository import credentials_revision
 from eventschema.ids import random_base62
 from eventschema.models import PersonalAPIKey, utcnow
 
@@ -29,7 +30,8 @@ async def authenticate(
     """The principal of a presented key, and the row it came from (with the project's columns when asked)."""
     secure_value = hash_key(value)
     if cache is not None:
-        found: tuple[Principal, AnyRow] | None = cache.get(secure_value, project)
+        revision = await credentials_revision(session)  # before the row: a change in between makes it stale
+        found: tuple[Principal, AnyRow] | None = cache.get(secure_value, project, revision)
         if found is not None:
             return found
         generation = cache.generation
@@ -56,7 +58,7 @@ async def authenticate(
         key_last_used_at=row.last_used_at,
     )
     if cache is not None:
-        cache.put(secure_value, project, (principal, row), generation)
+        cache.put(secure_value, project, (principal, row), revision, generation)
     return principal, row
 
 

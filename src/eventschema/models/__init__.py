@@ -1,6 +1,7 @@
 """All tables, importable from one place (Alembic and repositories use this)."""
 
 from eventschema.models.accounts import (
+    CredentialChange,
     Organization,
     OrganizationInvite,
     OrganizationMembership,
@@ -36,6 +37,7 @@ __all__ = [
     "AlertDelivery",
     "AlertWebhook",
     "Base",
+    "CredentialChange",
     "EventDefinition",
     "EventLogEntry",
     "EventSchema",

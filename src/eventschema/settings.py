@@ -51,9 +51,9 @@ class Settings(BaseSettings):
         default=5.0,
         ge=0,
         description="How long a server keeps a personal API key it has checked, so steady traffic is not one key "
-        "lookup per request. Revoking a key empties it at once (on PostgreSQL in every server); on SQLite, a key "
-        "revoked from the command line stops working in a running server within this time. 0 looks every key up "
-        "on every request.",
+        "lookup per request. Each use checks that no change to keys or memberships committed since (one "
+        "statement), so a revoked or reduced key is refused by the next request on every server. 0 looks every "
+        "key up on every request.",
     )
     cache_max_bytes: int = Field(
         default=64 * 1024 * 1024,

@@ -131,6 +131,24 @@ async def list_keys(session: AsyncSession) -> list[dict[str, object]]:
     ]
 
 
+async def update_key(
+    session: AsyncSession, key_id: str, *, scopes: list[str] | None, projects: Sequence[int] | None, all_projects: bool
+) -> None:
+    """New scopes and/or projects for a key; every server applies them from its next request."""
+    values: dict[str, object] = {}
+    if scopes is not None:
+        values["scopes"] = scopes
+    if all_projects:
+        values["scoped_teams"] = None
+    elif projects:
+        values["scoped_teams"] = list(projects)
+    if not values:
+        raise errors.ValidationError("Nothing to change: give scopes or projects.")
+    if not await repository.update_key(session, key_id, values):
+        raise errors.NotFound(f"No personal API key with id {key_id!r}.")
+    await changes.access_changed(session)
+
+
 async def revoke_key(session: AsyncSession, key_id: str) -> None:
     if not await repository.delete_key(session, key_id):
         raise errors.NotFound(f"No personal API key with id {key_id!r}.")

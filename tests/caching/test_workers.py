@@ -123,7 +123,7 @@ def _names(body: Any, *path: str) -> list[str]:
 
 
 def test_every_write_is_read_at_once_on_both_workers(workers, tmp_path: Path) -> None:
-    (first, second), account, _url = workers
+    (first, second), account, url = workers
     assert first.pid != second.pid
     key, base = account["api_key"], f"/api/projects/{account['project_id']}/"
 
@@ -180,6 +180,17 @@ def test_every_write_is_read_at_once_on_both_workers(workers, tmp_path: Path) ->
     for path in ("event_definitions/json/", "plan/"):
         for answer in read_everywhere(path):
             assert "checkout" in json.dumps(answer) and "purchase" not in json.dumps(answer)
+
+    # The name of the user shown as the groups' creator, changed by the command line (a third process).
+    renamed = run_cli_sync("users", "rename", account["email"], "--first-name", "Grace", database_url=url, cwd=tmp_path)
+    assert renamed.returncode == 0, renamed.stderr
+    for answer in read_everywhere("schema_property_groups/"):
+        assert [found["created_by"]["first_name"] for found in answer["results"]] == ["Grace"]
+    for answer in read_everywhere("event_schemas/"):
+        assert [found["property_group"]["created_by"]["first_name"] for found in answer["results"]] == ["Grace"]
+    for worker in (first, second):
+        status, me = worker.request("GET", "/api/users/@me/", key)
+        assert (status, me["first_name"]) == (200, "Grace")
 
     # A link made through the first, then that link removed through the second.
     other = write(second, "POST", "schema_property_groups/", {"name": "coupon", "properties": []})

@@ -94,7 +94,8 @@ def workers(database_url: str, tmp_path: Path) -> Iterator[tuple[list[Worker], d
     created = run_cli_sync("bootstrap", "--json", database_url=database_url, cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     account = json.loads(created.stdout)
-    with serving(database_url, tmp_path, "--workers", "2") as host:
+    # Keys kept for ten minutes: only the per-request check, not their expiry, can make a change seen.
+    with serving(database_url, tmp_path, "--workers", "2", EVENTSCHEMA_AUTH_CACHE_SECONDS="600") as host:
         port = int(host.rsplit(":", 1)[1])
         by_pid: dict[int, Worker] = {}
         opened = []

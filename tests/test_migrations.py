@@ -2,15 +2,16 @@
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
 moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
 update times and invitations; 0009 adds the observed-traffic tables and a project column without rebuilding
-projects; 0010 adds console sessions, which go with their user."""
+projects; 0010 adds console sessions, which go with their user; 0011 adds the log of credential changes."""
 
 import asyncio
 
 from sqlalchemy import insert, inspect, select, text
 
+from eventschema.auth import service as auth_service
 from eventschema.db import Database
 from eventschema.enforcement.changes import schema_changed
-from eventschema.enforcement.repository import schema_version
+from eventschema.enforcement.repository import credentials_revision, schema_version
 from eventschema.migrate import downgrade, upgrade
 from eventschema.models import ConsoleSession, EventLogEntry, utcnow
 from tests.app.helpers import old_account
@@ -266,5 +267,36 @@ async def test_0010_adds_console_sessions_that_go_with_their_user(database_url: 
         await asyncio.to_thread(downgrade, database_url, "0009")
 
         assert await _console_sessions(database) is False
+    finally:
+        await database.dispose()
+
+
+async def _has_table(database: Database, table: str) -> bool:
+    async with database.engine.connect() as connection:
+        return bool(await connection.run_sync(lambda sync_connection: inspect(sync_connection).has_table(table)))
+
+
+async def test_0011_adds_the_credential_changes_and_revoking_a_key_appends_one(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0010")
+    database = Database(database_url)
+    try:
+        assert not await _has_table(database, "credential_changes")
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+        account = await make_account(database)
+        async with database.session(write=True) as session:
+            assert await credentials_revision(session) == 0
+            key = (await session.execute(text("SELECT id FROM personal_api_keys"))).scalar_one()
+            await auth_service.revoke_key(session, key)
+            await session.commit()
+        async with database.session(write=False) as session:
+            assert await credentials_revision(session) > 0
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0010")
+        assert not await _has_table(database, "credential_changes")
+        async with database.session(write=False) as session:  # what the other tables hold is kept
+            assert (await session.execute(text("SELECT id FROM projects"))).scalar_one() == account.project_id
     finally:
         await database.dispose()

@@ -21,6 +21,8 @@ from eventschema.auth.cache import AuthCache
 from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.rights import public_paths
 from eventschema.background import start_background_tasks
+from eventschema.caching import share
+from eventschema.caching.responses import ResponseCache
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.capture.v1 import router as analytics_v1_router
@@ -170,11 +172,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.group_renderer = GroupRenderer()
-    app.state.plans = PlanCache()
-    app.state.event_schema_pages = PageCache(lambda: bool(app.state.plans.notified))
+    app.state.group_renderer = GroupRenderer(share(settings.cache_max_bytes, "groups"))
+    app.state.responses = ResponseCache(share(settings.cache_max_bytes, "responses"))
+    app.state.plans = PlanCache(share(settings.cache_max_bytes, "plans"))
+    app.state.event_schema_pages = PageCache(share(settings.cache_max_bytes, "pages"))
     app.state.gateway = Gateway(settings, app.state.plans)
-    app.state.auth_cache = AuthCache(settings.auth_cache_seconds) if settings.auth_cache_seconds > 0 else None
+    app.state.auth_cache = (
+        AuthCache(settings.auth_cache_seconds, share(settings.cache_max_bytes, "keys"))
+        if settings.auth_cache_seconds > 0
+        else None
+    )
     app.state.sdk_upstream = Upstream(settings) if settings.upstream_url else None
     app.state.rate_limiter = (
         RateLimiter(settings.rate_limit_burst_per_minute, settings.rate_limit_sustained_per_hour)

@@ -28,6 +28,7 @@ from eventschema.auth.repository import ProjectRef
 from eventschema.auth.rights import ROUTE_RIGHTS, Right, allows, route_key
 from eventschema.auth.scopes import READ_METHODS, grants, needed_scope
 from eventschema.bodies import read_body
+from eventschema.caching.responses import ResponseCache
 from eventschema.db import AnyRow, Database
 from eventschema.history import recorder as history
 from eventschema.members import service as members_service
@@ -72,6 +73,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_responses(request: Request) -> ResponseCache:
+    return request.app.state.responses  # type: ignore[no-any-return]
+
+
+ResponsesDep = Annotated[ResponseCache, Depends(get_responses)]
 # Ended when the handler returns, before the response is sent: the connection goes back to the pool
 # without waiting for the client, so a worker needs no more connections than requests in its handlers.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -51,9 +51,16 @@ class Settings(BaseSettings):
         default=5.0,
         ge=0,
         description="How long a server keeps a personal API key it has checked, so steady traffic is not one key "
-        "lookup per request. Revoking a key empties it at once (on PostgreSQL in every server); on SQLite, a key "
-        "revoked from the command line stops working in a running server within this time. 0 looks every key up "
-        "on every request.",
+        "lookup per request. Each use checks that no change to keys or memberships committed since (one "
+        "statement), so a revoked or reduced key is refused by the next request on every server. 0 looks every "
+        "key up on every request.",
+    )
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Memory each server process may use for what it keeps between requests (generated code and "
+        "plan documents, pages of event schemas, rendered property groups, compiled schemas, checked API keys), in "
+        "bytes; past it the least recently used entries go. 0 keeps nothing.",
     )
     console_session_days: int = Field(
         default=14, ge=1, description="How long a sign-in to the web console lasts before the password is asked again."

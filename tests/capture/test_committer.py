@@ -23,7 +23,7 @@ from tests.factories import Account
 
 async def _work(db: Database, project_id: int, plan_project: int, names: list[str]) -> Work:
     async with db.session(write=False) as session:
-        plan = await PlanCache().get(session, plan_project)
+        plan = await PlanCache(64 * 1024 * 1024).get(session, plan_project)
     received_at = utcnow()
     result = triage(plan, [event(name) for name in names], received_at)
     return Work(project_id, "phc_x", received_at, result, sorted(result.names))

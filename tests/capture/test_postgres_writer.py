@@ -25,7 +25,7 @@ COMPLETE = {"plan": "pro", "seats": 3}
 
 async def _work(db: Database, project_id: int, events: list[dict]) -> Work:
     async with db.session(write=False) as session:
-        plan = await PlanCache().get(session, project_id)
+        plan = await PlanCache(64 * 1024 * 1024).get(session, project_id)
     received_at = utcnow()
     result = triage(plan, events, received_at)
     return Work(project_id, "phc_x", received_at, result, sorted(result.names))

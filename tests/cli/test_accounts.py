@@ -131,3 +131,36 @@ async def test_long_labels_and_foreign_projects_are_refused_as_the_api_refuses_t
     assert long_label.stderr == "error: Ensure this field has no more than 40 characters.\n"
     assert (foreign.returncode, foreign.stdout) == (1, "")
     assert foreign.stderr == "error: You must be a member of all teams that you are scoping the key to.\n"
+
+
+async def test_keys_update_changes_scopes_and_projects_and_refuses_nonsense(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'update.db'}"
+    bootstrap = (
+        await run_cli("bootstrap", "--email", "ada@example.com", "--json", database_url=url, cwd=tmp_path)
+    ).json()
+    key_id = (await run_cli(*CREATE_KEY, "--json", database_url=url, cwd=tmp_path)).json()["id"]
+
+    async def update(*args: str) -> Result:
+        return await run_cli("keys", "update", *args, database_url=url, cwd=tmp_path)
+
+    def listed() -> list[str]:
+        return next(line.split("\t") for line in keys_text.stdout.splitlines() if line.startswith(key_id))
+
+    changed = await update(key_id, "--scopes", "project:read", "--project", str(bootstrap["project_id"]))
+    assert (changed.returncode, changed.stdout) == (0, f"updated key {key_id}\n")
+    keys_text = await run_cli("keys", "list", database_url=url, cwd=tmp_path)
+    assert listed()[3:5] == ["project:read", f"projects=[{bootstrap['project_id']}]"]
+    assert (await update(key_id, "--all-projects")).returncode == 0
+    keys_text = await run_cli("keys", "list", database_url=url, cwd=tmp_path)
+    assert listed()[3:5] == ["project:read", "projects=all"]
+
+    both, nothing, bad_scope, unknown = await asyncio.gather(
+        update(key_id, "--project", "1", "--all-projects"),
+        update(key_id),
+        update(key_id, "--scopes", "event_definition:delete"),
+        update("no-such-key", "--scopes", "*"),
+    )
+    assert (both.returncode, both.stderr) == (2, "error: give --project or --all-projects, not both\n")
+    assert (nothing.returncode, nothing.stderr) == (1, "error: Nothing to change: give scopes or projects.\n")
+    assert bad_scope.returncode == 2 and "unknown scope 'event_definition:delete'" in bad_scope.stderr
+    assert (unknown.returncode, unknown.stderr) == (1, "error: No personal API key with id 'no-such-key'.\n")

@@ -100,3 +100,25 @@ async def test_users_commands_need_an_organization(database_url: str, tmp_path: 
         1,
         "error: There is no organization yet; run `eventschema bootstrap` first.\n",
     )
+
+
+async def test_rename_changes_the_names_and_refuses_nonsense(database_url: str, tmp_path: Path) -> None:
+    created = await run_cli("bootstrap", "--email", "ada@example.com", database_url=database_url, cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+
+    async def rename(*args: str) -> Result:
+        return await run_cli("users", "rename", *args, database_url=database_url, cwd=tmp_path)
+
+    renamed = await rename("ada@example.com", "--first-name", "Ada", "--last-name", "Lovelace")
+    assert (renamed.returncode, renamed.stdout) == (0, "renamed ada@example.com\n")
+    assert (await rename("ada@example.com", "--last-name", "King")).returncode == 0
+    database = Database(database_url)
+    try:
+        async with database.session(write=False) as session:
+            user = (await session.execute(select(User).where(User.email == "ada@example.com"))).scalar_one()
+            assert (user.first_name, user.last_name) == ("Ada", "King")
+    finally:
+        await database.dispose()
+    nothing, unknown = await rename("ada@example.com"), await rename("nobody@example.com", "--first-name", "X")
+    assert (nothing.returncode, nothing.stderr) == (1, "error: Nothing to change: give a first or last name.\n")
+    assert (unknown.returncode, unknown.stderr) == (1, "error: No user with email 'nobody@example.com'.\n")

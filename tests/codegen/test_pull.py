@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eventschema.cli.main import app
+from eventschema.cli.pull import DEFAULT_OUTPUTS, Language, _tag
 
 EVENTSCHEMA = str(Path(sys.executable).with_name("eventschema"))
 VARIABLES = (
@@ -114,7 +115,7 @@ def test_writes_the_file_and_records_it_in_posthog_json(pull, server: Server, tm
     assert (tmp_path / "posthog-typed.ts").read_text(encoding="utf-8") == served["content"]
     recorded = json.loads((tmp_path / "posthog.json").read_text(encoding="utf-8"))
     entry = recorded["languages"]["typescript"]
-    assert list(entry) == ["output_path", "schema_hash", "updated_at", "event_count"]
+    assert list(entry) == ["output_path", "schema_hash", "updated_at", "event_count", "generator_version"]
     assert (entry["output_path"], entry["schema_hash"], entry["event_count"]) == (
         "posthog-typed.ts",
         served["schema_hash"],
@@ -144,6 +145,59 @@ def test_check_fails_on_a_stale_or_missing_file_and_never_writes(pull, tmp_path:
     assert pull("--language", "golang", "--check").exit_code == 1
     assert pull("--language", "golang").exit_code == 0
     assert pull("--language", "golang", "--check").exit_code == 0
+
+
+@pytest.fixture
+def statuses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """(status, body length) of every answer `pull` receives (the real requests, only watched)."""
+    seen: list[tuple[int, int]] = []
+    real_get = httpx.get
+
+    def watched(*args, **kwargs):
+        response = real_get(*args, **kwargs)
+        seen.append((response.status_code, len(response.content)))
+        return response
+
+    monkeypatch.setattr(httpx, "get", watched)
+    return seen
+
+
+@pytest.mark.parametrize("language", ["typescript", "jsonschema"])
+def test_a_current_file_is_confirmed_by_a_304_without_its_content(
+    pull, server: Server, tmp_path: Path, statuses: list[tuple[int, int]], language: str
+) -> None:
+    assert pull("--language", language).exit_code == 0
+    assert statuses[-1][0] == 200 and statuses[-1][1] > 1000
+    for args in (["--check"], []):
+        result = pull("--language", language, *args)
+        assert result.exit_code == 0 and "up to date" in result.output, result.output
+        assert statuses[-1] == (304, 0)
+    # The tag pull sends is the server's own, computed from the file and posthog.json.
+    url = f"{server.url}/api/projects/{server.project_id}/event_definitions/{language}/"
+    served = httpx.get(url, headers={"Authorization": f"Bearer {server.key}"})
+    recorded = json.loads((tmp_path / "posthog.json").read_text(encoding="utf-8"))["languages"][language]
+    on_disk = (tmp_path / DEFAULT_OUTPUTS[Language(language)]).read_text(encoding="utf-8")
+    assert served.headers["etag"] == _tag(on_disk, recorded)
+
+
+def test_an_edited_file_or_an_old_posthog_json_gets_the_whole_answer(
+    pull, tmp_path: Path, statuses: list[tuple[int, int]]
+) -> None:
+    assert pull("--language", "python").exit_code == 0
+    target = tmp_path / "posthog_typed.py"
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    result = pull("--language", "python", "--check")
+    assert result.exit_code == 1 and "stale" in result.output
+    assert statuses[-1][0] == 200
+    assert pull("--language", "python").exit_code == 0
+    config = json.loads((tmp_path / "posthog.json").read_text(encoding="utf-8"))
+    del config["languages"]["python"]["generator_version"]  # as written before it was recorded
+    (tmp_path / "posthog.json").write_text(json.dumps(config), encoding="utf-8")
+    assert pull("--language", "python", "--check").exit_code == 0
+    assert statuses[-1][0] == 200
+    assert pull("--language", "python").exit_code == 0  # records it
+    assert pull("--language", "python", "--check").exit_code == 0
+    assert statuses[-1] == (304, 0)
 
 
 def test_output_option_languages_and_other_entries_of_posthog_json(pull, server: Server, tmp_path: Path) -> None:

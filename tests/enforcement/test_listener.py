@@ -73,8 +73,9 @@ async def test_a_notification_drops_the_cached_plan(postgres: Database, account:
         while (await validate(client, account, INCOMPLETE))[0]["valid"] is False:
             assert asyncio.get_running_loop().time() < deadline, "not seen within a second"
             await asyncio.sleep(0.02)
-    # Trusted while listening, and the key remembered: no statement at all.
-    assert warm.count == 0
+    # The plan trusted while listening, and the key remembered: only the credentials revision is read.
+    assert warm.count == 1
+    assert "credential_changes" in warm.statements[-1]
 
 
 async def test_a_lost_connection_falls_back_and_reconnects(postgres: Database, account: Account) -> None:

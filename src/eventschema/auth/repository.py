@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -156,6 +157,11 @@ async def list_keys(session: AsyncSession) -> Sequence[AnyRow]:
 
 async def delete_key(session: AsyncSession, key_id: str) -> bool:
     result = await session.execute(delete(PersonalAPIKey).where(PersonalAPIKey.id == key_id))
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def update_key(session: AsyncSession, key_id: str, values: dict[str, Any]) -> bool:
+    result = await session.execute(update(PersonalAPIKey).where(PersonalAPIKey.id == key_id).values(values))
     return bool(getattr(result, "rowcount", 0))
 
 

@@ -15,6 +15,7 @@ from eventschema.auth.principal import Principal, UserBasic
 from eventschema.auth.scopes import ALL_SCOPES
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
+from eventschema.enforcement.repository import credentials_revision
 from eventschema.ids import random_base62
 from eventschema.models import PersonalAPIKey, utcnow
 
@@ -36,7 +37,8 @@ async def authenticate(
     """The principal of a presented key, and the row it came from (with the project's columns when asked)."""
     secure_value = hash_key(value)
     if cache is not None:
-        found: tuple[Principal, AnyRow] | None = cache.get(secure_value, project)
+        revision = await credentials_revision(session)  # before the row: a change in between makes it stale
+        found: tuple[Principal, AnyRow] | None = cache.get(secure_value, project, revision)
         if found is not None:
             return found
         generation = cache.generation
@@ -52,7 +54,7 @@ async def authenticate(
         key_last_used_at=row.last_used_at,
     )
     if cache is not None:
-        cache.put(secure_value, project, (principal, row), generation)
+        cache.put(secure_value, project, (principal, row), revision, generation)
     return principal, row
 
 
@@ -210,6 +212,24 @@ async def list_keys(session: AsyncSession) -> list[dict[str, object]]:
         }
         for key, email in await repository.list_keys(session)
     ]
+
+
+async def update_key(
+    session: AsyncSession, key_id: str, *, scopes: list[str] | None, projects: Sequence[int] | None, all_projects: bool
+) -> None:
+    """New scopes and/or projects for a key; every server applies them from its next request."""
+    values: dict[str, object] = {}
+    if scopes is not None:
+        values["scopes"] = scopes
+    if all_projects:
+        values["scoped_teams"] = None
+    elif projects:
+        values["scoped_teams"] = list(projects)
+    if not values:
+        raise errors.ValidationError("Nothing to change: give scopes or projects.")
+    if not await repository.update_key(session, key_id, values):
+        raise errors.NotFound(f"No personal API key with id {key_id!r}.")
+    await changes.access_changed(session)
 
 
 async def revoke_key(session: AsyncSession, key_id: str) -> None:

@@ -166,6 +166,35 @@ def list_keys(as_json: JSONOption = False, url: DatabaseURLOption = None) -> Non
         )
 
 
+@keys_app.command("update")
+def update_key(
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="The key's id (from keys list).")],
+    scopes: Annotated[
+        str | None, typer.Option(metavar="SCOPES", help="New comma-separated scopes (replacing the old ones).")
+    ] = None,
+    project: Annotated[
+        list[int] | None,
+        typer.Option("--project", metavar="ID", help="Limit the key to these projects instead (repeatable)."),
+    ] = None,
+    all_projects: Annotated[bool, typer.Option("--all-projects", help="Lift the key's project limit.")] = False,
+    url: DatabaseURLOption = None,
+) -> None:
+    """Change a key's scopes or projects; every server applies them from its next request."""
+    if project and all_projects:
+        fail("give --project or --all-projects, not both", 2)
+    try:
+        parsed = parse_scopes(scopes) if scopes is not None else None
+    except ValueError as exc:
+        fail(str(exc), 2)
+        return
+
+    async def work(session: AsyncSession) -> None:
+        await auth_service.update_key(session, key_id, scopes=parsed, projects=project, all_projects=all_projects)
+
+    run_in_transaction(migrated(database_url(url)), work)
+    typer.echo(f"updated key {key_id}")
+
+
 @keys_app.command("revoke")
 def revoke_key(
     key_id: Annotated[str, typer.Argument(metavar="ID", help="The key's id (from keys list).")],

@@ -5,6 +5,11 @@ is rewritten only when the server's schema_hash differs from the one recorded in
 the file is missing or was edited), so build tools watching it do not rebuild for nothing. `--check` never
 writes and exits 1 when the file on disk differs from what the server generates, for CI.
 
+Nothing is downloaded while the file is current: the server's ETag is a hash of its answer's bytes, and the answer
+is the file's content with the event count, schema hash and generator version posthog.json records; so the tag is
+computed from the file on disk and sent as If-None-Match, and a 304 means the file is exactly what the server
+would send. An edited file (or another server's encoding) gives another tag, and the answer comes in full.
+
 Exit codes: 0 done or up to date, 1 stale (--check), 2 bad configuration (no key, bad URL, unreadable
 posthog.json), 3 the server refused or answered unexpectedly, 4 the server could not be reached.
 """
@@ -17,9 +22,11 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import httpx
+import orjson
 import typer
 
 from eventschema.codegen import FILE_NAMES
+from eventschema.http.etag import entity_tag
 
 # Where the personal API key is looked for, first set wins: this tool's own variable, then posthog-cli's, then the
 # one PostHog's API reference (and our quick start) exports.
@@ -84,14 +91,30 @@ def _entry(config: dict[str, Any], *keys: str) -> dict[str, Any]:
     return config
 
 
-def _fetch(host: str, project: str, language: Language, key: str, timeout: float) -> dict[str, Any]:
+def _tag(on_disk: str | None, recorded: dict[str, Any]) -> str | None:
+    """The ETag of the answer that holds the file on disk, from what posthog.json recorded with it."""
+    known = {"content": on_disk, **{key: recorded.get(key) for key in RESPONSE_KEYS[1:]}}
+    if on_disk is None or not all(isinstance(known[key], int | str) for key in RESPONSE_KEYS[1:]):
+        return None
+    return entity_tag(orjson.dumps(known))
+
+
+def _fetch(
+    host: str, project: str, language: Language, key: str, timeout: float, tag: str | None = None
+) -> dict[str, Any] | None:
+    """The server's answer; None when it says (304) that the answer is still the one `tag` names."""
     url = f"{host.rstrip('/')}/api/projects/{project}/event_definitions/{language.value}/"
+    headers = {"Authorization": f"Bearer {key}"}
+    if tag is not None:
+        headers["If-None-Match"] = tag
     try:
-        response = httpx.get(url, headers={"Authorization": f"Bearer {key}"}, timeout=timeout)
+        response = httpx.get(url, headers=headers, timeout=timeout)
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         fail(f"bad host URL {host!r}: {exc}", CONFIGURATION)
     except httpx.TransportError as exc:
         fail(f"cannot reach {host}: {exc or type(exc).__name__}", UNREACHABLE)
+    if response.status_code == 304 and tag is not None:
+        return None
     try:
         body = response.json()
     except ValueError:
@@ -163,19 +186,26 @@ def pull(
     """Fetch generated code for the tracking plan and write it if it changed."""
     key = _api_key(api_key)
     path = _output_path(language, output)
-    generated = _fetch(host, project, language, key, timeout)
-    on_disk = _current(path)
-    if check:
-        if on_disk != generated["content"]:
-            fail(f"{path} is stale: run `eventschema pull --language {language.value}` to update it", STALE)
-        typer.echo(f"{path} is up to date ({_summary(generated)})")
-        return
     config_path = path.parent / CONFIG_NAME
     config = _read_config(config_path)
     languages = _entry(config, "languages")
     config["languages"] = languages
     recorded = _entry(languages, language.value)
+    on_disk = _current(path)
+    generated = _fetch(host, project, language, key, timeout, _tag(on_disk, recorded))
+    if generated is None:  # 304: the file on disk is what the server would send
+        typer.echo(f"{path} is up to date ({_summary(recorded)})")
+        return
+    if check:
+        if on_disk != generated["content"]:
+            fail(f"{path} is stale: run `eventschema pull --language {language.value}` to update it", STALE)
+        typer.echo(f"{path} is up to date ({_summary(generated)})")
+        return
     if recorded.get("schema_hash") == generated["schema_hash"] and on_disk == generated["content"]:
+        if recorded.get("generator_version") != generated["generator_version"]:  # recorded by older versions
+            recorded["generator_version"] = generated["generator_version"]
+            languages[language.value] = recorded
+            _write(config_path, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
         typer.echo(f"{path} is up to date ({_summary(generated)})")
         return
     _write(path, generated["content"])
@@ -184,6 +214,7 @@ def pull(
         "schema_hash": generated["schema_hash"],
         "updated_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "event_count": generated["event_count"],
+        "generator_version": generated["generator_version"],
     }
     _write(config_path, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {path} ({_summary(generated)})")

@@ -32,6 +32,7 @@ from eventschema.invites.schemas import InviteCreate
 from eventschema.members import service as members_service
 from eventschema.routing import parse
 from eventschema.settings import DEFAULT_PUBLIC_URL, get_settings
+from eventschema.users import service as users_service
 
 users_app = command_group("Invite people, list members, change their level, remove them, set passwords.")
 
@@ -157,6 +158,22 @@ def _read_password() -> str:
         password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         return password
     return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_app.command("rename")
+def rename(
+    email: EmailArgument,
+    first_name: Annotated[str | None, typer.Option(metavar="NAME", help="The new first name.")] = None,
+    last_name: Annotated[str | None, typer.Option(metavar="NAME", help="The new last name.")] = None,
+    url: DatabaseURLOption = None,
+) -> None:
+    """Change a user's name (as shown in created_by and /api/users/@me/)."""
+
+    async def work(session: AsyncSession) -> None:
+        await users_service.rename(session, email, first_name, last_name)
+
+    run_in_transaction(migrated(database_url(url)), work)
+    typer.echo(f"renamed {email}")
 
 
 @users_app.command("set-password")

@@ -4,7 +4,6 @@ Included in the app before the event definitions router, whose `/{id}/` route wo
 paths; any other language is such an id and gets that route's 404.
 """
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,37 +11,37 @@ from starlette.responses import Response
 
 from eventschema.codegen import service
 from eventschema.codegen.schemas import GeneratedCodeRead
-from eventschema.dependencies import ProjectContext, SessionDep, project_access
-from eventschema.rendering import JSONResponse
+from eventschema.dependencies import ProjectContext, ResponsesDep, SessionDep, project_access
 
 router = APIRouter(prefix="/api/projects/{project_id}/event_definitions", tags=["event definitions"])
 Project = Annotated[ProjectContext, Depends(project_access("event_definition"))]
 
 
-async def _generated(project: ProjectContext, session: SessionDep, language: str) -> Response:
-    return JSONResponse(asdict(await service.generated_code(session, project.id, language)))
+async def _generated(project: ProjectContext, session: SessionDep, responses: ResponsesDep, language: str) -> Response:
+    body, media_type = await service.generated_body(session, responses, project.id, language)
+    return Response(body, media_type=media_type)
 
 
 @router.get("/typescript/", response_model=GeneratedCodeRead)
-async def typescript_definitions(project: Project, session: SessionDep) -> Response:
-    return await _generated(project, session, "typescript")
+async def typescript_definitions(project: Project, session: SessionDep, responses: ResponsesDep) -> Response:
+    return await _generated(project, session, responses, "typescript")
 
 
 @router.get("/python/", response_model=GeneratedCodeRead)
-async def python_definitions(project: Project, session: SessionDep) -> Response:
-    return await _generated(project, session, "python")
+async def python_definitions(project: Project, session: SessionDep, responses: ResponsesDep) -> Response:
+    return await _generated(project, session, responses, "python")
 
 
 @router.get("/golang/", response_model=GeneratedCodeRead)
-async def golang_definitions(project: Project, session: SessionDep) -> Response:
-    return await _generated(project, session, "golang")
+async def golang_definitions(project: Project, session: SessionDep, responses: ResponsesDep) -> Response:
+    return await _generated(project, session, responses, "golang")
 
 
 @router.get("/json/", response_model=GeneratedCodeRead)
-async def json_definitions(project: Project, session: SessionDep) -> Response:
-    return await _generated(project, session, "json")
+async def json_definitions(project: Project, session: SessionDep, responses: ResponsesDep) -> Response:
+    return await _generated(project, session, responses, "json")
 
 
 @router.get("/jsonschema/", response_model=GeneratedCodeRead)
-async def json_schema_definitions(project: Project, session: SessionDep) -> Response:
-    return await _generated(project, session, "jsonschema")
+async def json_schema_definitions(project: Project, session: SessionDep, responses: ResponsesDep) -> Response:
+    return await _generated(project, session, responses, "jsonschema")

@@ -1,11 +1,14 @@
 """Loading a project's tracking plan and generating code from it."""
 
 from collections import defaultdict
+from dataclasses import asdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.caching.responses import Body, ResponseCache
 from eventschema.codegen import GeneratedCode, generate, repository
 from eventschema.codegen.plan import Declaration, TrackingPlan, build_plan, make_group
+from eventschema.rendering import dumps
 
 
 async def load_plan(session: AsyncSession, project_id: int) -> TrackingPlan:
@@ -28,3 +31,12 @@ async def load_plan(session: AsyncSession, project_id: int) -> TrackingPlan:
 
 async def generated_code(session: AsyncSession, project_id: int, language: str) -> GeneratedCode:
     return generate(await load_plan(session, project_id), language)
+
+
+async def generated_body(session: AsyncSession, responses: ResponseCache, project_id: int, language: str) -> Body:
+    """The API's answer for `language`, built once per plan revision."""
+
+    async def build() -> Body:
+        return dumps(asdict(await generated_code(session, project_id, language))), "application/json"
+
+    return await responses.body(session, project_id, ("code", language), build)

@@ -6,6 +6,9 @@ database; otherwise (SQLite, or the listener reconnecting) each use costs one ch
 
 A load that overlaps an invalidation must not store what it read, as it may predate the change: every
 invalidation bumps a generation counter, and a load stores its plan only if the counter did not move.
+
+The plans kept are bounded in bytes, each counted as what the rows it was compiled from take; past the bound,
+the least recently used plans go. A plan larger than the whole bound is compiled for each use.
 """
 
 import asyncio
@@ -13,13 +16,14 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema import errors
+from eventschema.caching.lru import ByteLRU, size_of
 from eventschema.enforcement import changes, repository
 from eventschema.enforcement.plan import ProjectPlan, build_plan
 
 
 class PlanCache:
-    def __init__(self) -> None:
-        self._plans: dict[int, ProjectPlan] = {}
+    def __init__(self, max_bytes: int) -> None:
+        self._plans: ByteLRU[int, ProjectPlan] = ByteLRU(max_bytes)
         self._locks: dict[int, asyncio.Lock] = {}
         self._generation = 0
         self.notified = False
@@ -38,29 +42,34 @@ class PlanCache:
             if loaded is not None and loaded is not stale:
                 return loaded
             generation = self._generation
-            plan = await _read_plan(session, project_id)
+            plan, size = await _read_plan(session, project_id)
             if generation == self._generation:
-                self._plans[project_id] = plan
+                self._plans.put(project_id, plan, size)
             return plan
 
     def versions(self) -> dict[int, int]:
         """The schema version each cached plan was built from, by project."""
         return {project_id: plan.version for project_id, plan in self._plans.items()}
 
+    @property
+    def plans(self) -> ByteLRU[int, ProjectPlan]:
+        return self._plans
+
     def invalidate(self, project_id: int) -> None:
         self._generation += 1
-        self._plans.pop(project_id, None)
+        self._plans.pop(project_id)
 
     def clear(self) -> None:
         self._generation += 1
         self._plans.clear()
 
 
-async def _read_plan(session: AsyncSession, project_id: int) -> ProjectPlan:
-    """Three statements, whatever the size of the tracking plan."""
+async def _read_plan(session: AsyncSession, project_id: int) -> tuple[ProjectPlan, int]:
+    """The plan and about the bytes it takes; three statements, whatever the size of the tracking plan."""
     project = await repository.project_row(session, project_id)
     if project is None:
         raise errors.project_not_found()
     definitions = await repository.definitions(session, project_id)
     properties = await repository.linked_properties(session, project_id)
-    return build_plan(project.schema_version, project.validation_mode, definitions, properties)
+    plan = build_plan(project.schema_version, project.validation_mode, definitions, properties)
+    return plan, size_of(definitions) + size_of(properties)

@@ -121,12 +121,15 @@ async def schema_changed(session: AsyncSession, project_id: int, *, recorded: bo
 
 
 async def token_changed(session: AsyncSession, project_id: int) -> None:
-    """Announce a new project API key (the schema version stays)."""
+    """Record and announce a new project API key (the schema version stays)."""
+    await repository.record_credentials_change(session)
     await _announce(session, f"{project_id}:{CREDENTIALS}")
 
 
 async def access_changed(session: AsyncSession) -> None:
-    """Announce a change to personal API keys, so that servers stop trusting what they remember of them."""
+    """Record a change to what personal API keys may do (a new credentials revision), so that no server uses
+    what it remembers of them once it commits, and announce it so that they free that memory."""
+    await repository.record_credentials_change(session)
     await _announce(session, CREDENTIALS)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.db import AnyRow, first_row, rows
 from eventschema.models import (
+    CredentialChange,
     EventDefinition,
     EventSchema,
     Project,
@@ -54,12 +55,43 @@ _PROPERTIES = (
     .join(Property, Property.property_group_id == EventSchema.property_group_id)
     .where(EventSchema.project_id == bindparam("project_id"))
 )
+# What generated code and the plan document are built from, in one indexed statement: the schema version moves
+# with every change made through the API, and the count of definitions with those capture adds (it only adds).
+_PLAN_REVISION = select(
+    version_of(bindparam("project_id")).label("schema_version"),
+    select(func.count())
+    .select_from(EventDefinition)
+    .where(EventDefinition.project_id == bindparam("project_id"))
+    .scalar_subquery()
+    .label("definitions"),
+)
 _NOTIFY = select(func.pg_notify(CHANNEL, bindparam("payload")))
 
 
 async def schema_version(session: AsyncSession, project_id: int) -> int:
     row = await first_row(session, _VERSION, project_id=project_id)
     return 0 if row is None else int(row.schema_version)
+
+
+async def plan_revision(session: AsyncSession, project_id: int) -> tuple[int, int]:
+    """(schema version, number of event definitions): equal revisions, equal generated code and plan document."""
+    row = await first_row(session, _PLAN_REVISION, project_id=project_id)
+    return (0, 0) if row is None else (int(row.schema_version), int(row.definitions))
+
+
+_CREDENTIALS_REVISION = select(func.coalesce(func.max(CredentialChange.id), 0))
+_RECORD_CREDENTIALS_CHANGE = insert(CredentialChange)
+
+
+async def credentials_revision(session: AsyncSession) -> int:
+    """The id of the latest credential change (0 before the first): one lookup at the end of the primary key."""
+    connection = await session.connection()
+    return int((await connection.execute(_CREDENTIALS_REVISION)).scalar_one())
+
+
+async def record_credentials_change(session: AsyncSession) -> None:
+    connection = await session.connection()
+    await connection.execute(_RECORD_CREDENTIALS_CHANGE, {"changed_at": utcnow()})
 
 
 _RECORD_CHANGE = insert(SchemaChange)

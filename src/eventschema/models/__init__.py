@@ -2,6 +2,7 @@
 
 from eventschema.models.accounts import (
     ConsoleSession,
+    CredentialChange,
     Organization,
     OrganizationInvite,
     OrganizationMembership,
@@ -38,6 +39,7 @@ __all__ = [
     "AlertWebhook",
     "Base",
     "ConsoleSession",
+    "CredentialChange",
     "EventDefinition",
     "EventLogEntry",
     "EventSchema",

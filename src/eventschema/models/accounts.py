@@ -4,7 +4,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, SmallInteger, String, UniqueConstraint, Uuid, true
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    Uuid,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventschema.ids import uuid7
@@ -119,3 +130,16 @@ class ConsoleSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CredentialChange(Base):
+    """One committed write that changes what a personal API key may do (see `enforcement.changes.access_changed`).
+
+    The credentials revision is the id of the latest row: each process compares it with the one it read before
+    looking up a key it keeps. Rows are appended, never updated, so concurrent writers never wait for each other.
+    """
+
+    __tablename__ = "credential_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

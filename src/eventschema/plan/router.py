@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from eventschema import errors
-from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, get_database, project_access
+from eventschema.dependencies import (
+    ProjectContext,
+    ResponsesDep,
+    SessionDep,
+    SettingsDep,
+    get_database,
+    project_access,
+)
 from eventschema.history import service as history_service
 from eventschema.history import versions
 from eventschema.openapi import list_parameters, query, request_body
@@ -43,22 +50,16 @@ AT = query(
 FORMAT = query("format", "`json` (default) or `yaml`.", {"type": "string", "enum": ["json", "yaml"]})
 
 
-def _document_response(content: document.Document, format: str | None) -> Response:
-    if format == "yaml":
-        return Response(document.to_yaml(content), media_type="application/yaml")
-    if format not in (None, "json"):
-        raise errors.ValidationError(f'"{format}" is not a valid choice. Choose one of: json, yaml.', attr="format")
-    return JSONResponse(content)
-
-
 YAML_ANSWER: dict[str, Any] = {"200": {"content": {"application/yaml": {"schema": {}}}}}  # with ?format=yaml
 
 
 @router.get("/", openapi_extra={"parameters": [AT, FORMAT], "responses": YAML_ANSWER})
-async def export_plan(project: Project, session: Session, at: str | None = None, format: str | None = None) -> Response:
-    content = await service.export(session, project.id, at or None)
+async def export_plan(
+    project: Project, session: Session, responses: ResponsesDep, at: str | None = None, format: str | None = None
+) -> Response:
+    body, media_type = await service.export_body(session, responses, project.id, at or None, format)
     await session.commit()
-    return _document_response(content, format)
+    return Response(body, media_type=media_type)
 
 
 @router.post("/diff/", response_model=PlanChanges, openapi_extra=request_body(PlanBody))

@@ -5,7 +5,9 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema import errors
 from eventschema.auth.principal import Principal
+from eventschema.caching.responses import Body, ResponseCache
 from eventschema.enforcement.changes import schema_changed
 from eventschema.history import recorder, versions
 from eventschema.history import repository as history_repository
@@ -14,6 +16,7 @@ from eventschema.plan import document, repository, writer
 from eventschema.plan.classify import same
 from eventschema.plan.diff import Change, diff
 from eventschema.plan.document import Document
+from eventschema.rendering import dumps
 
 
 async def export(session: AsyncSession, project_id: int, at: str | None) -> Document:
@@ -23,6 +26,29 @@ async def export(session: AsyncSession, project_id: int, at: str | None) -> Docu
     latest = await versions.seal(session, project_id)
     version = await versions.resolve(session, project_id, at, latest)
     return document.build(await versions.states_at(session, project_id, version))
+
+
+def render(content: Document, format: str | None) -> Body:
+    if format == "yaml":
+        return document.to_yaml(content).encode(), "application/yaml"
+    if format not in (None, "json"):
+        raise errors.ValidationError(f'"{format}" is not a valid choice. Choose one of: json, yaml.', attr="format")
+    return dumps(content), "application/json"
+
+
+async def export_body(
+    session: AsyncSession, responses: ResponseCache, project_id: int, at: str | None, format: str | None
+) -> Body:
+    """The plan as the API sends it; the current plan is built once per plan revision, a past one each time."""
+    if format not in (None, "json", "yaml"):
+        render({}, format)  # the 400, before any work
+    if at is not None:
+        return render(await export(session, project_id, at), format)
+
+    async def build() -> Body:
+        return render(await export(session, project_id, None), format)
+
+    return await responses.body(session, project_id, ("plan", format or "json"), build)
 
 
 async def _target(

@@ -3,7 +3,8 @@
 A page of 100 event schemas nests about 100 groups of 12 properties each (~450 KB). Rendering each
 group from rows on every request is most of the cost of such a page, and groups change rarely;
 so each process keeps a group's JSON keyed by (id, revision) and only fetches and renders the groups
-whose revision it has not seen. `revision` is bumped by every write that changes what a group shows.
+whose revision it has not seen. `revision` is bumped by every write that changes what a group shows. The JSON
+kept is bounded in bytes; past the bound, the least recently used groups go (and are rendered again if asked).
 """
 
 from collections import defaultdict
@@ -15,6 +16,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.auth.principal import user_basic
+from eventschema.caching.lru import ByteLRU
 from eventschema.property_groups import repository
 from eventschema.rendering import dumps
 
@@ -46,12 +48,18 @@ def group_dict(group: Any, properties: Iterable[Any], events: Iterable[Any]) -> 
     }
 
 
+ENTRY_OVERHEAD = 200  # the key, the revision, the fragment and the entry around the bytes
+
+
 class GroupRenderer:
     """Renders groups to orjson fragments, caching them per (id, revision) in this process."""
 
-    def __init__(self, max_entries: int = 20_000) -> None:
-        self._cache: dict[UUID, tuple[int, orjson.Fragment]] = {}
-        self._max_entries = max_entries
+    def __init__(self, max_bytes: int) -> None:
+        self._cache: ByteLRU[UUID, tuple[int, orjson.Fragment]] = ByteLRU(max_bytes)
+
+    @property
+    def cache(self) -> ByteLRU[UUID, tuple[int, orjson.Fragment]]:
+        return self._cache
 
     async def render(self, session: AsyncSession, wanted: Sequence[tuple[UUID, int]]) -> dict[UUID, orjson.Fragment]:
         """Fragments for the (group id, revision) pairs asked for; at most three statements for the misses."""
@@ -76,15 +84,12 @@ class GroupRenderer:
         events_by_group: dict[UUID, list[Any]] = defaultdict(list)
         for row in events:
             events_by_group[row.property_group_id].append(row)
-        if len(self._cache) + len(groups) > self._max_entries:
-            self._cache.clear()
         rendered: dict[UUID, orjson.Fragment] = {}
         for group in groups:
             group_id = group.group_id
-            fragment = orjson.Fragment(
-                dumps(group_dict(group, properties_by_group[group_id], events_by_group[group_id]))
-            )
-            self._cache[group_id] = (group.revision, fragment)
+            rendered_bytes = dumps(group_dict(group, properties_by_group[group_id], events_by_group[group_id]))
+            fragment = orjson.Fragment(rendered_bytes)
+            self._cache.put(group_id, (group.revision, fragment), len(rendered_bytes) + ENTRY_OVERHEAD)
             rendered[group_id] = fragment
         return rendered
 

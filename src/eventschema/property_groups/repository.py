@@ -289,6 +289,15 @@ async def bump_revisions(session: AsyncSession, group_ids: Iterable[UUID], updat
     await session.execute(update(PropertyGroup).where(PropertyGroup.id.in_(ids)).values(**values))
 
 
+async def bump_groups_created_by(session: AsyncSession, user_id: int) -> list[int]:
+    """Mark the groups a user created as changed (they show the user's name); the projects they belong to."""
+    created = PropertyGroup.created_by_id == user_id
+    projects = await session.execute(select(PropertyGroup.project_id).where(created).distinct())
+    found = sorted(projects.scalars())
+    await session.execute(update(PropertyGroup).where(created).values(revision=PropertyGroup.revision + 1))
+    return found
+
+
 async def bump_groups_linked_to(session: AsyncSession, event_definition_id: UUID) -> None:
     linked = select(EventSchema.property_group_id).where(EventSchema.event_definition_id == event_definition_id)
     await session.execute(

@@ -2,7 +2,7 @@
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
 moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
 update times and invitations; 0009 adds the observed-traffic tables and a project column without rebuilding
-projects; 0010 adds console sessions, which go with their user; 0011 adds the log of credential changes."""
+projects; 0010 adds console sessions, which go with their user; 0011 adds the log of credential changes; 0012 indexes the violation counters for their sums."""
 
 import asyncio
 
@@ -13,7 +13,7 @@ from eventschema.db import Database
 from eventschema.enforcement.changes import schema_changed
 from eventschema.enforcement.repository import credentials_revision, schema_version
 from eventschema.migrate import downgrade, upgrade
-from eventschema.models import ConsoleSession, EventLogEntry, utcnow
+from eventschema.models import ConsoleSession, EventLogEntry, ViolationCount, utcnow
 from tests.app.helpers import old_account
 from tests.cli.helpers import database_url
 from tests.factories import make_account
@@ -298,5 +298,37 @@ async def test_0011_adds_the_credential_changes_and_revoking_a_key_appends_one(d
         assert not await _has_table(database, "credential_changes")
         async with database.session(write=False) as session:  # what the other tables hold is kept
             assert (await session.execute(text("SELECT id FROM projects"))).scalar_one() == account.project_id
+    finally:
+        await database.dispose()
+
+
+async def _violation_count_indexes(database: Database) -> set[str]:
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: {index["name"] for index in inspect(sync).get_indexes("schema_violation_counts")}
+        )
+
+
+async def test_0012_indexes_violation_counters_for_their_sums_and_keeps_them(database_url: str) -> None:
+    await asyncio.to_thread(upgrade, database_url, "0011")
+    database = Database(database_url)
+    index = "ix_schema_violation_counts_sums"
+    try:
+        account = await make_account(database)
+        row = {"project_id": account.project_id, "hour": utcnow(), "event": "e", "property": "p", "reason": "r"}
+        async with database.session(write=True) as session:
+            await session.execute(insert(ViolationCount).values(**row, count=3))
+            await session.commit()
+        assert index not in await _violation_count_indexes(database)
+        await database.dispose()
+
+        await asyncio.to_thread(upgrade, database_url)
+        assert index in await _violation_count_indexes(database)
+        await database.dispose()
+
+        await asyncio.to_thread(downgrade, database_url, "0011")
+        assert index not in await _violation_count_indexes(database)
+        async with database.session(write=False) as session:
+            assert (await session.execute(select(ViolationCount.count))).scalar_one() == 3
     finally:
         await database.dispose()

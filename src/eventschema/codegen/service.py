@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import asdict
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.caching.responses import Body, ResponseCache
@@ -40,3 +41,10 @@ async def generated_body(session: AsyncSession, responses: ResponseCache, projec
         return dumps(asdict(await generated_code(session, project_id, language))), "application/json"
 
     return await responses.body(session, project_id, ("code", language), build)
+
+
+async def kept_code(session: AsyncSession, responses: ResponseCache, project_id: int, language: str) -> GeneratedCode:
+    """`generated_code`, read from the answer kept for the plan's revision (built and kept if there is none), so the
+    console shows and downloads exactly what the API answers, at the same cost."""
+    body, _media_type = await generated_body(session, responses, project_id, language)
+    return GeneratedCode(**orjson.loads(body))

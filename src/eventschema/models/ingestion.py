@@ -95,3 +95,17 @@ class ViolationCount(Base):
     property: Mapped[str] = mapped_column(String(400), primary_key=True)
     reason: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger)
+
+    # Sums per event, property and reason over a range of hours (the Violations page, the API's violations) read
+    # this index alone, already grouped, instead of sorting the range's rows.
+    __table_args__ = (
+        Index(
+            "ix_schema_violation_counts_sums",
+            "project_id",
+            "event",
+            "property",
+            "reason",
+            "hour",
+            "count",
+        ),
+    )

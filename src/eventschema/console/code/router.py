@@ -8,7 +8,7 @@ from eventschema.codegen import FILE_NAMES, LANGUAGES
 from eventschema.codegen import service as codegen_service
 from eventschema.console.deps import PageNotFound, ProjectPageDep
 from eventschema.console.templating import SECURITY_HEADERS, render
-from eventschema.dependencies import SessionDep
+from eventschema.dependencies import ResponsesDep, SessionDep
 
 router = APIRouter(prefix="/projects/{project_id}/code", include_in_schema=False)
 
@@ -23,11 +23,11 @@ MEDIA_TYPES = {"typescript": "text/plain", "python": "text/x-python", "golang": 
 
 
 @router.get("/")
-async def code_page(request: Request, page: ProjectPageDep, session: SessionDep) -> Response:
+async def code_page(request: Request, page: ProjectPageDep, session: SessionDep, responses: ResponsesDep) -> Response:
     language = request.query_params.get("language", "typescript")
     if language not in LANGUAGES:
         language = "typescript"
-    generated = await codegen_service.generated_code(session, page.project.id, language)
+    generated = await codegen_service.kept_code(session, responses, page.project.id, language)
     return render(
         request,
         "code/page.html",
@@ -40,10 +40,10 @@ async def code_page(request: Request, page: ProjectPageDep, session: SessionDep)
 
 
 @router.get("/{language}/download/")
-async def download(language: str, page: ProjectPageDep, session: SessionDep) -> Response:
+async def download(language: str, page: ProjectPageDep, session: SessionDep, responses: ResponsesDep) -> Response:
     if language not in LANGUAGES:
         raise PageNotFound()
-    generated = await codegen_service.generated_code(session, page.project.id, language)
+    generated = await codegen_service.kept_code(session, responses, page.project.id, language)
     headers = {
         **SECURITY_HEADERS,
         "Content-Disposition": f'attachment; filename="{FILE_NAMES[language]}"',

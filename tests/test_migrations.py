@@ -2,7 +2,8 @@
 tables and keeps their rows; 0004 adds the event uuid to them, unique per project, and keeps their rows; 0005
 moves schema versions from a counter on each project to a log of changes; 0008 adds password hashes, membership
 update times and invitations; 0009 adds the observed-traffic tables and a project column without rebuilding
-projects; 0010 adds console sessions, which go with their user; 0011 adds the log of credential changes; 0012 indexes the violation counters for their sums."""
+projects; 0010 adds console sessions, which go with their user; 0011 adds the log of credential changes; 0012
+indexes the violation counters for their sums."""
 
 import asyncio
 

@@ -11,6 +11,7 @@ from eventschema.codegen import GENERATORS, generate
 from eventschema.codegen.hashing import schema_hash
 from eventschema.codegen.plan import Declaration, Property, Shape, build_plan, make_group, merge
 from eventschema.db import Database
+from eventschema.enforcement.changes import schema_changed
 from eventschema.models import Property as PropertyRow
 from eventschema.models import PropertyGroup
 from tests.codegen import fixture
@@ -197,7 +198,8 @@ def test_a_name_declared_with_different_rules_by_two_groups_accepts_either() -> 
 
 
 async def _store_rules(db: Database, account: Account) -> None:
-    """The API of this version cannot store rules yet: write types and rules straight into the rows."""
+    """Types and rules written straight into the rows, then recorded as a change to the plan as every writer of the
+    plan records one (generated code is kept per plan revision)."""
     declared = {(group, p[0]): p for group, props in fixture.RULES_GROUPS.items() for p in props}
     async with db.session(write=True) as session:
         rows = await session.execute(
@@ -208,6 +210,7 @@ async def _store_rules(db: Database, account: Account) -> None:
         for row, group_name in rows.all():
             _, property_type, _, _, rules = declared[(group_name, row.name)]
             row.property_type, row.validation_rules = property_type, rules
+        await schema_changed(session, account.project_id)
         await session.commit()
 
 

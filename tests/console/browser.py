@@ -48,9 +48,11 @@ def sign_in(page: Page, console: ConsoleServer) -> None:
 
 
 def screenshot(page: Page, name: str, console: ConsoleServer) -> Path:
-    """A full-page screenshot under tests/console/screenshots/ (git-ignored), one per back end."""
+    """A full-page screenshot under tests/console/screenshots/ (git-ignored), one per back end, taken from the top
+    of the page (scrolled down, e.g. by the keyboard checks, the sticky navigation would be drawn lower down)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}-{console.backend}.png"
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=path, full_page=True)
     return path
 

@@ -125,6 +125,8 @@ async def test_the_rules_of_the_cli_with_its_messages(client, db: Database, acco
         ({"label": "  "}, "label", "This field may not be blank."),
         ({"scoped_teams": [foreign]}, "scoped_teams", NOT_A_MEMBER_OF_PROJECTS),
         ({"scoped_teams": [account.project_id, 99999]}, "scoped_teams", NOT_A_MEMBER_OF_PROJECTS),
+        ({"scoped_teams": [-6037646528570978, 1155]}, "scoped_teams", NOT_A_MEMBER_OF_PROJECTS),
+        ({"scoped_teams": [2**31]}, "scoped_teams", NOT_A_MEMBER_OF_PROJECTS),
         (
             {"scoped_organizations": ["0196f7b0-0000-7000-8000-000000000000"]},
             "scoped_organizations",

@@ -177,6 +177,7 @@ async def test_replay_validation(client, account: Account) -> None:
         ({"ids": "x"}, "ids"),
         ({"event": "a\x00b"}, "event"),
         ({"after": "yesterday"}, "after"),
+        ({"before": 0}, "before"),
     ):
         response = await client.post(account.url("quarantine/replay/"), json=body, headers=account.headers)
         assert response.status_code == 400, body

@@ -22,6 +22,7 @@ from eventschema.models import PersonalAPIKey, utcnow
 LAST_USED_REFRESH = timedelta(hours=1)
 # A console session's last_seen_at is refreshed at most this often.
 SESSION_SEEN_REFRESH = timedelta(minutes=5)
+MAX_PROJECT_ID = 2**31 - 1
 SESSION_COOKIE = "eventschema_session"
 SESSION_PREFIX = "session:"
 MAX_SESSION_TOKEN = 200
@@ -169,7 +170,11 @@ async def check_projects(session: AsyncSession, user_id: int, projects: Sequence
     if not projects:
         return None
     wanted = sorted(set(projects))
-    if await repository.member_projects(session, user_id, wanted) != wanted:
+    # An id no project can have (project ids are positive 32-bit integers) is refused before it reaches the database.
+    if (
+        not 1 <= wanted[0] <= wanted[-1] <= MAX_PROJECT_ID
+        or await repository.member_projects(session, user_id, wanted) != wanted
+    ):
         raise errors.ValidationError(NOT_A_MEMBER_OF_PROJECTS, attr="scoped_teams")
     return wanted
 

@@ -52,6 +52,14 @@ class ReplayRequest(RequestModel):
     after: datetime | None = Field(default=None, description="Received at or after this time (without a zone, UTC).")
     before: datetime | None = Field(default=None, description="Received before this time (without a zone, UTC).")
 
+    @field_validator("after", "before", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        """A date-time is written as text (ISO 8601), as the schema says; a number is not read as a Unix time."""
+        if value is not None and not isinstance(value, str):
+            raise ValueError("Enter a date-time as text, such as 2026-11-30T12:00:00Z.")
+        return value
+
     @field_validator("after", "before")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:

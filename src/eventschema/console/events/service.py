@@ -4,13 +4,14 @@ and an event with its groups, properties, recent violations and quarantined samp
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.console.events import repository
 from eventschema.console.events.repository import SORTS
+from eventschema.console.paging import Paged
 from eventschema.db import AnyRow
 from eventschema.enforcement import service as enforcement_service
 from eventschema.enforcement.service import COUNTED_HOURS, current_hour
@@ -51,22 +52,16 @@ class EventRow:
 
 
 @dataclass(frozen=True, slots=True)
-class EventList:
+class EventList(Paged):
     query: ListQuery
     total: int
     rows: list[EventRow]
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+    page_size: ClassVar[int] = PAGE_SIZE
 
     @property
-    def first(self) -> int:
-        return (self.query.page - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+    def page_number(self) -> int:
+        return self.query.page
 
 
 async def list_events(session: AsyncSession, project_id: int, query: ListQuery) -> EventList:

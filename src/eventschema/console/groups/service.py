@@ -3,12 +3,13 @@ linked events) and a group with its properties, its linked events and the events
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import get_args
+from typing import ClassVar, get_args
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from eventschema.console.groups import repository
+from eventschema.console.paging import Paged
 from eventschema.db import AnyRow
 from eventschema.models import Property, PropertyGroup
 from eventschema.property_groups.rules import PropertyType
@@ -41,22 +42,16 @@ class GroupRow:
 
 
 @dataclass(frozen=True, slots=True)
-class GroupList:
+class GroupList(Paged):
     query: ListQuery
     total: int
     rows: list[GroupRow]
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+    page_size: ClassVar[int] = PAGE_SIZE
 
     @property
-    def first(self) -> int:
-        return (self.query.page - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+    def page_number(self) -> int:
+        return self.query.page
 
 
 async def list_groups(session: AsyncSession, project_id: int, query: ListQuery) -> GroupList:

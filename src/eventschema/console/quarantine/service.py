@@ -5,12 +5,13 @@ its payload."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, ClassVar, get_args
 from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.console.paging import Paged
 from eventschema.models import EventDefinition, QuarantinedEvent
 from eventschema.quarantine import repository as quarantine_repository
 from eventschema.quarantine import service as quarantine_service
@@ -102,7 +103,7 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
-class QuarantinePage:
+class QuarantinePage(Paged):
     query: Query
     total: int
     rows: list[dict[str, Any]]
@@ -110,17 +111,11 @@ class QuarantinePage:
     reasons: list[tuple[str, int]]
     definitions: dict[str, UUID]
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+    page_size: ClassVar[int] = PAGE_SIZE
 
     @property
-    def first(self) -> int:
-        return (self.query.page - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+    def page_number(self) -> int:
+        return self.query.page
 
 
 async def _reasons(session: AsyncSession, project_id: int, filters: Filters) -> list[tuple[str, int]]:

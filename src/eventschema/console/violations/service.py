@@ -6,11 +6,13 @@ definition to link to; and the bars of the chart for the page's worst pairs."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from eventschema.console.paging import Paged
 from eventschema.console.violations import repository
 from eventschema.enforcement.service import COUNTED_HOURS, current_hour
 from eventschema.models import EventDefinition, utcnow
@@ -46,24 +48,18 @@ class Bar:
 
 
 @dataclass(frozen=True, slots=True)
-class ViolationsPage:
+class ViolationsPage(Paged):
     page: int
     total: int
     rows: list[ViolationRow]
     since_day: datetime
     since_week: datetime
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+    page_size: ClassVar[int] = PAGE_SIZE
 
     @property
-    def first(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+    def page_number(self) -> int:
+        return self.page
 
     def chart(self) -> list[Bar]:
         shown = self.rows[:CHART_BARS]

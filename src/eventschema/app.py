@@ -22,7 +22,9 @@ from eventschema.auth.ratelimit import FailedAttempts, RateLimiter
 from eventschema.auth.rights import public_paths
 from eventschema.background import start_background_tasks
 from eventschema.caching import share
+from eventschema.caching.answers import AnswerCache, FastReads
 from eventschema.caching.responses import ResponseCache
+from eventschema.caching.revisions import DatabaseRevisions
 from eventschema.capture.router import CaptureEndpoints
 from eventschema.capture.service import Gateway
 from eventschema.capture.v1 import router as analytics_v1_router
@@ -176,6 +178,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.responses = ResponseCache(share(settings.cache_max_bytes, "responses"))
     app.state.plans = PlanCache(share(settings.cache_max_bytes, "plans"))
     app.state.event_schema_pages = PageCache(share(settings.cache_max_bytes, "pages"))
+    app.state.revisions = DatabaseRevisions(lambda: app.state.database)
+    app.state.answers = (
+        AnswerCache(share(settings.cache_max_bytes, "answers"), settings.auth_cache_seconds)
+        if settings.auth_cache_seconds > 0
+        else None
+    )
     app.state.gateway = Gateway(settings, app.state.plans)
     app.state.auth_cache = (
         AuthCache(settings.auth_cache_seconds, share(settings.cache_max_bytes, "keys"))
@@ -231,6 +239,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     check_route_rights(app)
     app.add_middleware(ConditionalGet)
     app.add_middleware(OptionalTrailingSlash)
+    app.add_middleware(FastReads, state=app.state)
     # Capture requests skip the middleware added before this one.
     app.add_middleware(CaptureEndpoints)
     # Around capture too, so its database outages are answered here as well.

@@ -13,7 +13,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, Connection, Row, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import Executable, Select
 
@@ -133,6 +133,7 @@ class Database:
         read_engine = self.engine
         if self.engine.dialect.name == "postgresql":
             read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read_engine = read_engine
         self._read = async_sessionmaker(read_engine, expire_on_commit=False, autoflush=False)
         # Same pool; on SQLite its transactions begin IMMEDIATE (see the module docstring).
         write_engine = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
@@ -141,6 +142,10 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def read_connection(self) -> AsyncConnection:
+        """A connection for a few reads outside any session (autocommit on PostgreSQL, as read sessions)."""
+        return self._read_engine.connect()
 
     def session(self, *, write: bool) -> AsyncSession:
         """A session; its transaction starts with its first statement."""

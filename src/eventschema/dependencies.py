@@ -29,6 +29,7 @@ from eventschema.auth.rights import ROUTE_RIGHTS, Right, allows, route_key
 from eventschema.auth.scopes import READ_METHODS, grants, needed_scope
 from eventschema.bodies import read_body
 from eventschema.caching.responses import ResponseCache
+from eventschema.caching.revisions import Snapshot, request_snapshot
 from eventschema.db import AnyRow, Database
 from eventschema.history import recorder as history
 from eventschema.members import service as members_service
@@ -40,6 +41,7 @@ KEY_FIELD = "personal_api_key"
 LEVEL_TOO_LOW = "Your organization access level is insufficient for this action."
 TOUCH_KEY_STATE = "touch_key_id"
 TOUCH_SESSION_STATE = "touch_console_session_id"
+ANSWERED_FOR_STATE = "answered_for"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FAILED = "CSRF Failed: CSRF token missing or incorrect."
 MALFORMED_HEADER = "Authorization header must be 'Bearer <personal API key>'."
@@ -66,7 +68,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await session.close()
         key_id = getattr(request.state, TOUCH_KEY_STATE, None)
         if key_id is not None:
-            await _touch_key(database, key_id)
+            await record_key_use(database, key_id)
         session_id = getattr(request.state, TOUCH_SESSION_STATE, None)
         if session_id is not None:
             await _touch_session(database, session_id)
@@ -118,6 +120,11 @@ def client_address(request: Request) -> str:
     return str(client[0]) if client else ""
 
 
+async def snapshot(request: Request, project_id: int | None = None) -> Snapshot:
+    """The revisions this request's kept data is checked against (`caching.revisions`), read once per request."""
+    return await request_snapshot(request.scope.setdefault("state", {}), request.app.state.revisions, project_id)
+
+
 async def _authenticate(
     request: Request, session: AsyncSession, project: ProjectRef | None = None
 ) -> tuple[Principal, AnyRow]:
@@ -133,7 +140,12 @@ async def _authenticate(
         if presented is None:
             return await _authenticate_session(request, session, project)
         cache: AuthCache | None = request.app.state.auth_cache
-        principal, row = await auth_service.authenticate(session, *presented, project=project, cache=cache)
+        revision = 0
+        if cache is not None:
+            revision = (await snapshot(request, project if isinstance(project, int) else None)).credentials
+        principal, row = await auth_service.authenticate(
+            session, *presented, project=project, cache=cache, revision=revision
+        )
     except errors.AuthenticationFailed:
         if attempts is not None:
             attempts.failed(address)
@@ -145,9 +157,13 @@ async def _authenticate(
         if wait:
             raise errors.Throttled(wait)
     now = utcnow()
+    last_used_at = principal.key_last_used_at
     if auth_service.needs_touch(principal, now):
         setattr(request.state, TOUCH_KEY_STATE, principal.key_id)
         auth_service.remember_use(cache, presented[0], project, (principal, row), now)
+        last_used_at = now
+    # For `caching.answers`, which keeps the answer under this key.
+    setattr(request.state, ANSWERED_FOR_STATE, (principal.key_id, last_used_at))
     return principal, row
 
 
@@ -178,7 +194,7 @@ async def get_principal(request: Request, session: SessionDep) -> Principal:
     return principal
 
 
-async def _touch_key(database: Database, key_id: str) -> None:
+async def record_key_use(database: Database, key_id: str) -> None:
     """Record the key's use in its own transaction, after the request's: PostHog records every
     authenticated use, even of a request that then fails, and SQLite allows one writer at a time."""
     try:
@@ -190,7 +206,7 @@ async def _touch_key(database: Database, key_id: str) -> None:
 
 
 async def _touch_session(database: Database, session_id: str) -> None:
-    """Record when a console session was last seen, in its own transaction (as `_touch_key`)."""
+    """Record when a console session was last seen, in its own transaction (as `record_key_use`)."""
     try:
         async with database.session(write=True) as session:
             await auth_service.touch_session(session, session_id, utcnow())

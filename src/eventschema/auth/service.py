@@ -15,7 +15,6 @@ from eventschema.auth.principal import Principal, UserBasic
 from eventschema.auth.scopes import ALL_SCOPES
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
-from eventschema.enforcement.repository import credentials_revision
 from eventschema.ids import random_base62
 from eventschema.models import PersonalAPIKey, utcnow
 
@@ -34,11 +33,15 @@ async def authenticate(
     source: str,
     project: repository.ProjectRef | None = None,
     cache: AuthCache | None = None,
+    revision: int = 0,
 ) -> tuple[Principal, AnyRow]:
-    """The principal of a presented key, and the row it came from (with the project's columns when asked)."""
+    """The principal of a presented key, and the row it came from (with the project's columns when asked).
+
+    With a cache, `revision` is the credentials revision read before anything of this request (so a change
+    committed in between makes what is kept stale, not wrong).
+    """
     secure_value = hash_key(value)
     if cache is not None:
-        revision = await credentials_revision(session)  # before the row: a change in between makes it stale
         found: tuple[Principal, AnyRow] | None = cache.get(secure_value, project, revision)
         if found is not None:
             return found
@@ -135,8 +138,11 @@ def remember_use(
 def needs_touch(principal: Principal, now: datetime) -> bool:
     """last_used_at is refreshed at most hourly (a session's last_seen_at every few minutes), so steady traffic
     does not write on every request."""
-    last = principal.key_last_used_at
     refresh = SESSION_SEEN_REFRESH if is_session(principal) else LAST_USED_REFRESH
+    return key_use_due(principal.key_last_used_at, now, refresh)
+
+
+def key_use_due(last: datetime | None, now: datetime, refresh: timedelta = LAST_USED_REFRESH) -> bool:
     return last is None or now - last > refresh
 
 

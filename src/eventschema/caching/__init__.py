@@ -5,10 +5,17 @@
 
 from typing import Final, Literal
 
-Cache = Literal["responses", "pages", "groups", "plans", "keys"]
+Cache = Literal["responses", "answers", "pages", "groups", "plans", "keys"]
 # Parts of the whole. Compiled plans get the most: one that does not fit is compiled again for every batch of
 # events the gateway checks (a 1,000-event plan with 36,000 linked properties counts about 13 MB).
-SHARES: Final[dict[Cache, float]] = {"responses": 0.25, "pages": 0.2, "groups": 0.15, "plans": 0.35, "keys": 0.05}
+SHARES: Final[dict[Cache, float]] = {
+    "responses": 0.15,
+    "answers": 0.2,
+    "pages": 0.1,
+    "groups": 0.15,
+    "plans": 0.35,
+    "keys": 0.05,
+}
 
 
 def share(max_bytes: int, cache: Cache) -> int:

@@ -1,11 +1,12 @@
 """Pages of event schemas (the rows a list page shows), kept by each process and used while they are current.
 
 Every write that changes a project's links, its groups or its definitions is a schema change
-(`enforcement.changes.schema_changed`), which moves the project's schema version. Each use of a kept page reads
-that version (one indexed statement, instead of the page's) and uses the page only if it was read at the same
-version; so a write is seen by the next request on every process, whether or not a notification reached it
-(notifications only free the memory early). Each page is stored with the version read before its rows, so a
-change that commits in between makes it stale rather than wrong.
+(`enforcement.changes.schema_changed`), which moves the project's schema version. Each use of a kept page is given
+that version as the request read it (`caching.revisions`: one statement, shared by concurrent requests, instead of
+the page's) and uses the page only if it was read at the same version; so a write is seen by the next request
+on every process, whether or not a notification reached it (notifications only free the memory early). Each page
+is stored with the version read before its rows, so a change that commits in between makes it stale rather than
+wrong.
 
 A load that overlaps an invalidation does not store what it read. The pages kept are bounded in bytes (about
 what their rows take); past the bound, the least recently used pages go.
@@ -19,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from eventschema.caching.lru import ByteLRU, size_of
 from eventschema.db import AnyRow
 from eventschema.enforcement import changes
-from eventschema.enforcement.repository import schema_version
 from eventschema.event_schemas import repository
 
 Key = tuple[int, UUID | None, int, int]
@@ -36,10 +36,16 @@ class PageCache:
         return self._pages
 
     async def rows(
-        self, session: AsyncSession, project_id: int, event_definition_id: UUID | None, limit: int, offset: int
+        self,
+        session: AsyncSession,
+        version: int,
+        project_id: int,
+        event_definition_id: UUID | None,
+        limit: int,
+        offset: int,
     ) -> Sequence[AnyRow]:
+        """The page, read now or kept from a read at schema version `version` (read before this call)."""
         key = (project_id, event_definition_id, limit, offset)
-        version = await schema_version(session, project_id)
         kept = self._pages.get(key)
         if kept is not None and kept[0] == version:
             return kept[1]

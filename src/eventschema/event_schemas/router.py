@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access, snapshot
 from eventschema.event_schemas import service
 from eventschema.event_schemas.schemas import EventSchemaCreate, EventSchemaPage, EventSchemaRead, EventSchemaUpdate
 from eventschema.openapi import creation, list_parameters, query, request_body
@@ -42,7 +42,10 @@ async def list_event_schemas(
     page = page_params(request, settings)
     definition = uuid_filter("event_definition", request.query_params.get("event_definition"))
     pages = request.app.state.event_schema_pages
-    total, results = await service.list_page(session, renderer, pages, project.id, definition, page.limit, page.offset)
+    version = (await snapshot(request, project.id)).version(project.id)
+    total, results = await service.list_page(
+        session, renderer, pages, version, project.id, definition, page.limit, page.offset
+    )
     return paginated(request, settings, page, total, results)
 
 

@@ -35,12 +35,13 @@ async def list_page(
     session: AsyncSession,
     renderer: GroupRenderer,
     pages: PageCache,
+    version: int,
     project_id: int,
     event_definition_id: UUID | None,
     limit: int,
     offset: int,
 ) -> tuple[int, list[dict[str, Any]]]:
-    rows = await pages.rows(session, project_id, event_definition_id, limit, offset)
+    rows = await pages.rows(session, version, project_id, event_definition_id, limit, offset)
     total = rows[0].total if rows else 0
     if not rows and offset > 0:
         total = await repository.count(session, project_id, event_definition_id)

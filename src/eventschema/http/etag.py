@@ -25,6 +25,11 @@ def matches(if_none_match: str, tag: str) -> bool:
     return any(candidate.strip().removeprefix("W/") == tag for candidate in if_none_match.split(","))
 
 
+def not_modified_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 200's headers as its 304 sends them: without those about the body it leaves out."""
+    return [(k, v) for k, v in headers if k not in (b"content-length", b"content-type")]
+
+
 class ConditionalGet:
     def __init__(self, app: ASGIApp, prefix: str = "/api/") -> None:
         self.app = app
@@ -58,8 +63,8 @@ class ConditionalGet:
             headers = MutableHeaders(scope=held)
             headers["etag"] = tag
             if if_none_match is not None and matches(if_none_match, tag):
-                kept = [(k, v) for k, v in held["headers"] if k not in (b"content-length", b"content-type")]
-                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                headers_304 = not_modified_headers(held["headers"])
+                await send({"type": "http.response.start", "status": 304, "headers": headers_304})
                 await send({"type": "http.response.body", "body": b""})
                 return
             await send(held)

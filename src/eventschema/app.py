@@ -184,7 +184,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if settings.auth_cache_seconds > 0
         else None
     )
-    app.state.gateway = Gateway(settings, app.state.plans)
+    app.state.gateway = Gateway(settings, app.state.plans, app.state.revisions)
     app.state.auth_cache = (
         AuthCache(settings.auth_cache_seconds, share(settings.cache_max_bytes, "keys"))
         if settings.auth_cache_seconds > 0

@@ -171,8 +171,8 @@ async def test_a_project_deleted_during_the_request_is_401(db: Database, account
     plans = app.state.gateway.plans
     read_plan = plans.get
 
-    async def read_then_delete(session, project_id: int):
-        plan = await read_plan(session, project_id)
+    async def read_then_delete(session, project_id: int, version: int | None = None):
+        plan = await read_plan(session, project_id, version)
         async with db.engine.begin() as connection:
             await connection.execute(text("DELETE FROM projects WHERE id = :id"), {"id": project_id})
         return plan

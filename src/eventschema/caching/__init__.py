@@ -5,7 +5,7 @@
 
 from typing import Final, Literal
 
-Cache = Literal["responses", "answers", "pages", "groups", "plans", "keys"]
+Cache = Literal["responses", "answers", "pages", "groups", "plans", "keys", "capture"]
 # Parts of the whole. Compiled plans get the most: one that does not fit is compiled again for every batch of
 # events the gateway checks (a 1,000-event plan with 36,000 linked properties counts about 13 MB).
 SHARES: Final[dict[Cache, float]] = {
@@ -13,8 +13,9 @@ SHARES: Final[dict[Cache, float]] = {
     "answers": 0.2,
     "pages": 0.1,
     "groups": 0.15,
-    "plans": 0.35,
+    "plans": 0.3,
     "keys": 0.05,
+    "capture": 0.05,
 }
 
 

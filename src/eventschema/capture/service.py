@@ -1,7 +1,8 @@
 """Ingesting one capture request: find the project, check each event, hand its writes to the committer.
 
-What each process keeps between requests lives in `Gateway`. With warm caches (and PostgreSQL's listener
-connected) a request reads nothing from the database; on SQLite it checks the schema version. Its writes are
+What each process keeps between requests lives in `Gateway`. With warm caches a request reads only the
+credentials revision and its project's schema version, in one statement shared by the requests waiting together
+(`caching.revisions`), and uses the kept project key and compiled plan if they are still current. Its writes are
 committed together with those of concurrent requests (see `committer`), and it is answered once they are. Its
 events (accepted or quarantined) are counted in memory for the observed-traffic reports (`observed.observer`) as
 soon as they are checked, before the commit, while they are still in the processor's cache (after the commit
@@ -16,7 +17,11 @@ from itertools import chain
 from operator import attrgetter
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from eventschema import errors
+from eventschema.caching import share
+from eventschema.caching.revisions import Revisions, Snapshot
 from eventschema.capture.caches import SeenEvents, TokenCache
 from eventschema.capture.committer import Committer
 from eventschema.capture.decoding import Payload
@@ -40,18 +45,32 @@ MAX_LOGGED_NAMES = 10
 class Gateway:
     settings: Settings
     plans: PlanCache
-    tokens: TokenCache = field(default_factory=TokenCache)
-    seen: SeenEvents = field(default_factory=SeenEvents)
+    revisions: Revisions
+    tokens: TokenCache = field(init=False)
+    seen: SeenEvents = field(init=False)
     committer: Committer = field(init=False)
     observer: Observer = field(init=False)
 
     def __post_init__(self) -> None:
+        capture_bytes = share(self.settings.cache_max_bytes, "capture")
+        self.tokens = TokenCache(capture_bytes // 2)
+        self.seen = SeenEvents(capture_bytes // 2)
         self.committer = Committer(self.settings)
         self.observer = Observer(self.settings)
 
     async def close(self) -> None:
         await self.committer.close()
         await self.observer.close()
+
+
+async def project_for(session: AsyncSession, gateway: Gateway, token: str) -> tuple[int | None, Snapshot]:
+    """The project of a project API key, and revisions read before it that include its schema version."""
+    kept = gateway.tokens.peek(token)
+    snapshot = await gateway.revisions.read(kept)
+    project_id = await gateway.tokens.project_for(session, token, snapshot.credentials)
+    if project_id is not None and project_id not in snapshot.versions:
+        snapshot = await gateway.revisions.read(project_id)  # a new or another key: its project's version too
+    return project_id, snapshot
 
 
 async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Triage:
@@ -62,11 +81,11 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Tria
         # No key holds one, and PostgreSQL would refuse to look it up.
         raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
     async with database.session(write=False) as session:
-        project_id = await gateway.tokens.project_for(session, payload.token)
+        project_id, snapshot = await project_for(session, gateway, payload.token)
         if project_id is None:
             raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
         try:
-            plan = await gateway.plans.get(session, project_id)
+            plan = await gateway.plans.get(session, project_id, snapshot.version(project_id))
         except errors.NotFound:
             raise _project_gone(gateway, project_id) from None
     received_at = utcnow()

@@ -1,8 +1,9 @@
-"""Compiled plans per project, kept by each process and trusted only while they are known to be current.
+"""Compiled plans per project, kept by each process and used only while they are current.
 
-A plan is current while its schema version is the project's. While the PostgreSQL listener is connected
-(`notified`), every committed change reaches `invalidate`, so a cached plan is used without asking the
-database; otherwise (SQLite, or the listener reconnecting) each use costs one cheap version query.
+A plan is current while its schema version is the project's. Each use is given the version the caller read
+(capture and the API read it with the credentials revision, in the statement `caching.revisions` shares among
+the requests waiting together), or reads it itself (one indexed statement): so a change committed by any process
+is applied to the next batch, whether or not its notification arrived. Notifications only free memory early.
 
 A load that overlaps an invalidation must not store what it read, as it may predate the change: every
 invalidation bumps a generation counter, and a load stores its plan only if the counter did not move.
@@ -26,13 +27,18 @@ class PlanCache:
         self._plans: ByteLRU[int, ProjectPlan] = ByteLRU(max_bytes)
         self._locks: dict[int, asyncio.Lock] = {}
         self._generation = 0
+        # Whether this app's listener is connected (notifications arrive). Nothing trusts it in place of a check.
         self.notified = False
         changes.subscribe(self)
 
-    async def get(self, session: AsyncSession, project_id: int) -> ProjectPlan:
+    async def get(self, session: AsyncSession, project_id: int, version: int | None = None) -> ProjectPlan:
+        """The project's plan; `version` is its schema version read before this call, if the caller has it."""
         plan = self._plans.get(project_id)
-        if plan is not None and (self.notified or await repository.schema_version(session, project_id) == plan.version):
-            return plan
+        if plan is not None:
+            if version is None:
+                version = await repository.schema_version(session, project_id)
+            if plan.version == version:
+                return plan
         return await self._load(session, project_id, plan)
 
     async def _load(self, session: AsyncSession, project_id: int, stale: ProjectPlan | None) -> ProjectPlan:

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from eventschema import errors
 from eventschema.bodies import takes_batches
-from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access
+from eventschema.dependencies import ProjectContext, SessionDep, SettingsDep, project_access, snapshot
 from eventschema.enforcement import service
 from eventschema.enforcement.cache import PlanCache
 from eventschema.enforcement.schemas import (
@@ -58,9 +58,12 @@ def _events(body: dict[str, Any]) -> list[EventToValidate]:
     openapi_extra=request_body(EventToValidate, alternatives=(BatchToValidate,)),
 )
 @takes_batches
-async def validate_events(project: Reader, session: SessionDep, plans: PlansDep, body: BodyDep) -> Response:
+async def validate_events(
+    request: Request, project: Reader, session: SessionDep, plans: PlansDep, body: BodyDep
+) -> Response:
     """One event (`{"event", "properties"}`) or `{"batch": [...]}`; needs only `event_definition:read`."""
-    results = await service.validate(session, plans, project.id, _events(body))
+    version = (await snapshot(request, project.id)).version(project.id)
+    results = await service.validate(session, plans, project.id, _events(body), version)
     await session.commit()  # the key's last use, if it was due
     return JSONResponse({"results": results})
 

@@ -16,10 +16,15 @@ COUNTED_HOURS = 24
 
 
 async def validate(
-    session: AsyncSession, plans: PlanCache, project_id: int, events: Sequence[EventToValidate]
+    session: AsyncSession,
+    plans: PlanCache,
+    project_id: int,
+    events: Sequence[EventToValidate],
+    version: int | None = None,
 ) -> list[dict[str, Any]]:
-    """A verdict per event in input order, checked against the linked groups whatever the enforcement mode."""
-    plan = await plans.get(session, project_id)
+    """A verdict per event in input order, checked against the linked groups whatever the enforcement mode.
+    `version`: the project's schema version as the request read it, if it did."""
+    plan = await plans.get(session, project_id, version)
     results: list[dict[str, Any]] = []
     for item in events:
         action, violations = plan.explain(item.event, item.properties or {})

@@ -5,14 +5,15 @@ from typing import Any
 
 from eventschema import errors
 from eventschema.capture.decoding import decode
-from eventschema.capture.service import INVALID_TOKEN, MISSING_TOKEN, Gateway
+from eventschema.capture.service import INVALID_TOKEN, MISSING_TOKEN, Gateway, project_for
 from eventschema.db import Database
 from eventschema.sdk import remote
 
 
 async def project_exists(database: Database, gateway: Gateway, token: str) -> bool:
     async with database.session(write=False) as session:
-        return await gateway.tokens.project_for(session, token) is not None
+        project_id, _snapshot = await project_for(session, gateway, token)
+        return project_id is not None
 
 
 async def config(database: Database, gateway: Gateway, token: str) -> dict[str, Any]:

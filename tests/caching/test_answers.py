@@ -21,6 +21,11 @@ from tests.factories import Account, StatementCounter, make_account, make_key
 LISTS = ["event_schemas/?limit=10", "schema_property_groups/?limit=100", "event_schemas/", "schema_property_groups"]
 
 
+def _app_of(client: httpx.AsyncClient) -> Any:
+    transport: Any = client._transport  # the app the `client` fixture built
+    return transport.app
+
+
 async def _get(client: httpx.AsyncClient, account: Account, path: str, **headers: str) -> httpx.Response:
     return await client.get(account.url(path), headers={**account.headers, **headers})
 
@@ -34,18 +39,20 @@ async def _pages(client: httpx.AsyncClient, account: Account) -> list[str]:
 async def test_a_repeated_read_costs_one_statement(
     client: httpx.AsyncClient, account: Account, count_statements: StatementCounter
 ) -> None:
+    revisions = _app_of(client).state.revisions
     for path in await _pages(client, account):
         first = await _get(client, account, path)
         assert first.status_code == 200, first.text
         count_statements.statements.clear()
+        reads = revisions.reads
         with count_statements:
             again = await _get(client, account, path)
         assert (again.status_code, again.content) == (200, first.content)
         assert again.headers["etag"] == first.headers["etag"]
         assert again.headers["content-type"] == first.headers["content-type"]
-        assert count_statements.count == 1, (path, count_statements.statements)
-        [read] = [s for s in count_statements.statements if "SELECT" in s]
-        assert "credential_changes" in read and "schema_changes" in read
+        assert revisions.reads == reads + 1
+        # Nothing else: on PostgreSQL the read has a connection of its own, on SQLite it goes through the engine.
+        assert [s for s in count_statements.statements if "SELECT" in s and "credential_changes" not in s] == []
 
 
 async def test_if_none_match_on_a_kept_answer_is_a_304(client: httpx.AsyncClient, account: Account) -> None:
@@ -213,8 +220,7 @@ async def test_errors_and_console_sessions_are_not_kept(client: httpx.AsyncClien
     missing = "event_schemas/0190f0a0-0000-7000-8000-000000000000/"
     assert [(await _get(client, account, missing)).status_code for _ in range(2)] == [404, 404]
     assert (await client.get(account.url("event_schemas/"))).status_code == 401  # no key: the routes answer
-    transport: Any = client._transport
-    assert len(transport.app.state.answers.entries) == 0
+    assert len(_app_of(client).state.answers.entries) == 0
 
 
 async def test_answers_are_bounded_in_bytes(db: Database, account: Account) -> None:

@@ -61,6 +61,7 @@ class Gateway:
     async def close(self) -> None:
         await self.committer.close()
         await self.observer.close()
+        await self.revisions.close()
 
 
 async def project_for(session: AsyncSession, gateway: Gateway, token: str) -> tuple[int | None, Snapshot]:

@@ -6,11 +6,11 @@ import asyncio
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from eventschema.db import Database
-from eventschema.enforcement.repository import schema_version
-from eventschema.models import EventLogEntry, QuarantinedEvent, SchemaChange, ViolationCount, utcnow
+from eventschema.enforcement.repository import credentials_revision, schema_version
+from eventschema.models import CredentialChange, EventLogEntry, QuarantinedEvent, SchemaChange, ViolationCount, utcnow
 from eventschema.retention import repository, service
 from tests.app.helpers import app_settings
 from tests.factories import Account, make_account
@@ -163,3 +163,21 @@ async def test_old_schema_changes_go_but_each_projects_latest_stays(db: Database
 async def _version(db: Database, project_id: int) -> int:
     async with db.session(write=False) as session:
         return await schema_version(session, project_id)
+
+
+async def test_old_credential_changes_go_but_the_latest_stays(db: Database, account: Account) -> None:
+    async with db.session(write=True) as session:
+        await session.execute(delete(CredentialChange))  # those made with the account, recorded as of today
+        for changed_at in [NOW - timedelta(days=3), NOW - timedelta(days=2), NOW - timedelta(hours=1)]:
+            session.add(CredentialChange(changed_at=changed_at))
+        await session.commit()
+    async with db.session(write=False) as session:
+        revision = await credentials_revision(session)
+
+    assert (await service.prune(db, app_settings(), now=NOW)).credential_changes == 2
+    assert (await service.prune(db, app_settings(), now=NOW + timedelta(days=2))).credential_changes == 0
+
+    async with db.session(write=False) as session:
+        left = (await session.execute(select(CredentialChange.changed_at))).scalars().all()
+        assert await credentials_revision(session) == revision  # the latest, kept: the revision does not move
+    assert [at.astimezone(NOW.tzinfo) for at in left] == [NOW - timedelta(hours=1)]

@@ -12,7 +12,15 @@ from sqlalchemy import ColumnElement, Delete, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from eventschema.models import Base, EventLogEntry, Project, QuarantinedEvent, SchemaChange, ViolationCount
+from eventschema.models import (
+    Base,
+    CredentialChange,
+    EventLogEntry,
+    Project,
+    QuarantinedEvent,
+    SchemaChange,
+    ViolationCount,
+)
 
 CHUNK = 5_000
 
@@ -45,6 +53,13 @@ async def delete_old_changes(session: AsyncSession, project_id: int, before: dat
         (SchemaChange.project_id == project_id) & (SchemaChange.changed_at < before) & (SchemaChange.id < latest)
     )
     return await _delete_chunk(session, SchemaChange, SchemaChange.id, condition)
+
+
+async def delete_old_credential_changes(session: AsyncSession, before: datetime) -> int:
+    """Credential changes recorded before `before`, except the latest, whose id is the credentials revision."""
+    latest = select(func.max(CredentialChange.id)).scalar_subquery()
+    condition = (CredentialChange.changed_at < before) & (CredentialChange.id < latest)
+    return await _delete_chunk(session, CredentialChange, CredentialChange.id, condition)
 
 
 async def _delete_chunk(

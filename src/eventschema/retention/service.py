@@ -2,7 +2,8 @@
 
 - Hourly violation counters (the violation history) are kept `EVENTSCHEMA_VIOLATION_HISTORY_DAYS` (30 by
   default), and so are the alerts sent for them.
-- Schema changes older than `CHANGES_KEPT` are deleted, except each project's latest (its schema version).
+- Schema changes older than `CHANGES_KEPT` are deleted, except each project's latest (its schema version); so are
+  credential changes, except the latest (the credentials revision).
 - Event log entries and quarantined events are kept for ever unless `EVENTSCHEMA_EVENT_LOG_RETENTION_DAYS` or
   `EVENTSCHEMA_QUARANTINE_RETENTION_DAYS` is set (quarantined events are what a developer replays, so the default
   keeps them all).
@@ -39,6 +40,7 @@ class Pruned:
     quarantined: int = 0
     counters: int = 0
     changes: int = 0
+    credential_changes: int = 0
 
 
 async def prune(database: Database, settings: Settings, now: datetime | None = None) -> Pruned:
@@ -57,10 +59,20 @@ async def prune(database: Database, settings: Settings, now: datetime | None = N
         if settings.quarantine_retention_days is not None:
             before = now - timedelta(days=settings.quarantine_retention_days)
             quarantined += await _delete_all(database, repository.delete_old_quarantined, project_id, before)
+    credential_changes = await _delete_all(
+        database,
+        lambda session, _project, before: repository.delete_old_credential_changes(session, before),
+        0,
+        now - CHANGES_KEPT,
+    )
     async with database.session(write=True) as session:
         await alerts_repository.delete_old(session, counters_before)
         await session.commit()
-    return Pruned(events, quarantined, counters, changes)
+    return Pruned(events, quarantined, counters, changes, credential_changes)
+
+
+async def _delete_old_credential_changes(session: AsyncSession, _project_id: int, before: datetime) -> int:
+    return await repository.delete_old_credential_changes(session, before)  # not a project's: one for all
 
 
 async def _delete_all(database: Database, deleter: Deleter, project_id: int, before: datetime) -> int:
@@ -87,9 +99,11 @@ async def run(database: Database, settings: Settings) -> None:
         else:
             if pruned != Pruned():
                 logger.info(
-                    "pruned %d event log entries, %d quarantined events, %d violation counters, %d schema changes",
+                    "pruned %d event log entries, %d quarantined events, %d violation counters, %d schema changes, "
+                    "%d credential changes",
                     pruned.events,
                     pruned.quarantined,
                     pruned.counters,
                     pruned.changes,
+                    pruned.credential_changes,
                 )

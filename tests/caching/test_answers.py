@@ -2,6 +2,7 @@
 ends: sent again for one shared statement, never once something they show or who may read them changed (even when
 the change was committed by another process, with no notification), and with every check a route makes."""
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -244,3 +245,14 @@ async def test_no_answers_are_kept_when_keys_are_not(db: Database, account: Acco
     async with app_client(app) as client:
         for _ in range(2):
             assert (await _get(client, account, "event_schemas/")).status_code == 200
+
+
+async def test_requests_for_an_answer_being_made_wait_for_it(
+    client: httpx.AsyncClient, account: Account, count_statements: StatementCounter
+) -> None:
+    await linked_pair(client, account)
+    with count_statements:
+        answers = await asyncio.gather(*[_get(client, account, "event_schemas/?limit=7") for _ in range(8)])
+    assert {(answer.status_code, answer.content) for answer in answers} == {(200, answers[0].content)}
+    pages = [s for s in count_statements.statements if "FROM event_schemas" in s]
+    assert len(pages) == 1, pages  # the route ran once; the others were sent what it made

@@ -20,6 +20,7 @@ Answers are kept no longer than a checked key is (`auth_cache_seconds`; 0 turns 
 past the bound, the least recently used go. Notifications of changes only free their memory early.
 """
 
+import asyncio
 import re
 import time
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ class AnswerCache:
         self.seconds = seconds
         self.entries: ByteLRU[Key, Answer] = ByteLRU(max_bytes)
         self._generation = 0
+        # Answers being made, by key: requests for the same one wait for it (see `FastReads`).
+        self.building: dict[Key, asyncio.Event] = {}
         changes.subscribe(self)
         changes.subscribe_credentials(self)
 
@@ -145,6 +148,12 @@ class FastReads:
         )
         revisions: Revisions = self.state.revisions
         answer = answers.get(key)
+        building = answers.building.get(key) if answer is None else None
+        if building is not None:
+            # The same answer is being made: wait for it rather than make it again (a burst of requests after a
+            # change, or at start-up, would otherwise all run the route). Used only if its revisions are current.
+            await building.wait()
+            answer = answers.get(key)
         snapshot: Snapshot | None = None
         if answer is not None and not self._address_waits(scope):
             snapshot = await revisions.read(project_id)
@@ -153,9 +162,15 @@ class FastReads:
                 if limiter is None or not limiter.check(answer.key_id):
                     await self._send(answer, if_none_match, send)
                     return
-            else:
-                answers.entries.pop(key)
-        await self._answer_and_keep(scope, receive, send, key, project_id, snapshot)
+            elif snapshot.credentials >= answer.credentials and snapshot.version(project_id) >= answer.version:
+                answers.entries.pop(key)  # stale (and not one made after this request's read)
+        made = None if key in answers.building else answers.building.setdefault(key, asyncio.Event())
+        try:
+            await self._answer_and_keep(scope, receive, send, key, project_id, snapshot, made)
+        finally:
+            if made is not None:
+                del answers.building[key]
+                made.set()
 
     def _address_waits(self, scope: Scope) -> bool:
         """Whether the client's address is held back for failed sign-ins (then the routes refuse it)."""
@@ -180,33 +195,53 @@ class FastReads:
             await record_key_use(self.state.database, answer.key_id)
 
     async def _answer_and_keep(
-        self, scope: Scope, receive: Receive, send: Send, key: Key, project_id: int, snapshot: Snapshot | None
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: Key,
+        project_id: int,
+        snapshot: Snapshot | None,
+        made: asyncio.Event | None,
     ) -> None:
+        """Let the routes answer; keep a complete 200 of a key, before it is sent (so those waiting for it in `made`
+        need not wait for this client to read it)."""
         answers: AnswerCache = self.state.answers
         generation = answers.generation
         if snapshot is None:
             snapshot = await self.state.revisions.read(project_id)
         state = scope.setdefault("state", {})
         start: Message | None = None
-        body: bytes | None = None
 
         async def keep_and_send(message: Message) -> None:
-            nonlocal start, body
+            nonlocal start
             if message["type"] == "http.response.start":
                 start = message
-            elif message["type"] == "http.response.body" and start is not None and body is None:
-                body = b"" if message.get("more_body", False) else message.get("body", b"")
-                if message.get("more_body", False):
-                    start = None  # an answer sent in parts is not kept
+            elif message["type"] == "http.response.body" and start is not None:
+                if not message.get("more_body", False):  # an answer sent in parts is not kept
+                    self._keep(key, project_id, snapshot, start, message.get("body", b""), state, generation)
+                start = None
+                if made is not None:
+                    made.set()
             await send(message)
 
         await self.app(scope, receive, keep_and_send)
+
+    def _keep(
+        self,
+        key: Key,
+        project_id: int,
+        snapshot: Snapshot,
+        start: Message,
+        body: bytes,
+        state: dict[str, Any],
+        generation: int,
+    ) -> None:
         answered_for = state.get(ANSWERED_FOR_STATE)
-        if start is None or body is None or start["status"] != 200 or answered_for is None:
-            return
         headers = list(start.get("headers", []))
-        if any(name == b"set-cookie" for name, _ in headers):
+        if start["status"] != 200 or answered_for is None or any(name == b"set-cookie" for name, _ in headers):
             return
+        answers: AnswerCache = self.state.answers
         key_id, last_used_at = answered_for
         tag = next((value.decode("latin-1") for name, value in headers if name == b"etag"), None)
         answer = Answer(

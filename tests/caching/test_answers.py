@@ -105,6 +105,15 @@ async def test_a_rename_through_the_api_is_in_the_next_answer(client: httpx.Asyn
         assert '"renamed"' in (await _get(client, account, path)).text, path
 
 
+def _key_of(account: Account) -> Any:
+    return PersonalAPIKey.secure_value == hash_key(account.api_key)
+
+
+async def _change_key_elsewhere(db: Database, statement: Any) -> None:
+    """A change to a key committed by another process, with its credential change (as every writer records)."""
+    await _commit(db, statement, insert(CredentialChange).values(changed_at=utcnow()))
+
+
 async def _kept(client: httpx.AsyncClient, account: Account) -> str:
     path = (await _pages(client, account))[0]
     for _ in range(2):
@@ -116,11 +125,7 @@ async def test_a_key_revoked_elsewhere_is_refused_at_once(
     client: httpx.AsyncClient, db: Database, account: Account
 ) -> None:
     path = await _kept(client, account)
-    await _commit(
-        db,
-        PersonalAPIKey.__table__.delete().where(PersonalAPIKey.secure_value == hash_key(account.api_key)),
-        insert(CredentialChange).values(changed_at=utcnow()),
-    )
+    await _change_key_elsewhere(db, PersonalAPIKey.__table__.delete().where(_key_of(account)))
     assert (await _get(client, account, path)).status_code == 401
 
 
@@ -128,13 +133,7 @@ async def test_a_key_whose_scopes_were_reduced_elsewhere_is_refused_at_once(
     client: httpx.AsyncClient, db: Database, account: Account
 ) -> None:
     path = await _kept(client, account)
-    await _commit(
-        db,
-        update(PersonalAPIKey)
-        .where(PersonalAPIKey.secure_value == hash_key(account.api_key))
-        .values(scopes=["insight:read"]),
-        insert(CredentialChange).values(changed_at=utcnow()),
-    )
+    await _change_key_elsewhere(db, update(PersonalAPIKey).where(_key_of(account)).values(scopes=["insight:read"]))
     refused = await _get(client, account, path)
     assert refused.status_code == 403
     assert "event_definition:read" in refused.json()["detail"]
@@ -145,12 +144,8 @@ async def test_a_key_is_refused_a_project_removed_from_its_projects(
 ) -> None:
     other = await make_account(db, email="other@example.com", project="Other")
     path = await _kept(client, account)
-    await _commit(
-        db,
-        update(PersonalAPIKey)
-        .where(PersonalAPIKey.secure_value == hash_key(account.api_key))
-        .values(scoped_teams=[other.project_id]),
-        insert(CredentialChange).values(changed_at=utcnow()),
+    await _change_key_elsewhere(
+        db, update(PersonalAPIKey).where(_key_of(account)).values(scoped_teams=[other.project_id])
     )
     assert (await _get(client, account, path)).status_code == 403
 

@@ -42,6 +42,11 @@ async def _until_fetch_started(fetch: SlowFetch) -> None:
     fetch.started.clear()
 
 
+async def _answer_the_read(fetch: SlowFetch) -> None:
+    await _until_fetch_started(fetch)
+    fetch.release.set()
+
+
 async def test_requests_waiting_together_share_one_read() -> None:
     fetch = SlowFetch()
     revisions = Revisions(fetch)
@@ -51,8 +56,7 @@ async def test_requests_waiting_together_share_one_read() -> None:
     await asyncio.sleep(0)
     fetch.release.set()
     assert (await first).credentials == 1
-    await _until_fetch_started(fetch)
-    fetch.release.set()
+    await _answer_the_read(fetch)
     snapshots = await asyncio.gather(*waiting)
     # The five that arrived while the first read was in flight share the second; it asked for their projects.
     assert {snapshot.credentials for snapshot in snapshots} == {2}
@@ -71,8 +75,7 @@ async def test_a_request_never_uses_a_read_sent_before_it_arrived() -> None:
     fetch.release.set()
     await early
     assert not late.done()
-    await _until_fetch_started(fetch)
-    fetch.release.set()
+    await _answer_the_read(fetch)
     assert (await late).credentials == 2
 
 
@@ -81,14 +84,12 @@ async def test_a_failed_read_reaches_every_waiter_and_the_next_read_tries_again(
     revisions = Revisions(fetch)
     fetch.fail = OSError("database down")
     waiting = [asyncio.create_task(revisions.read(1)) for _ in range(3)]
-    await _until_fetch_started(fetch)
-    fetch.release.set()
+    await _answer_the_read(fetch)
     results = await asyncio.gather(*waiting, return_exceptions=True)
     assert all(isinstance(result, OSError) for result in results)
     fetch.fail = None
     again = asyncio.create_task(revisions.read(1))
-    await _until_fetch_started(fetch)
-    fetch.release.set()
+    await _answer_the_read(fetch)
     assert (await again).credentials == 2
 
 

@@ -102,3 +102,37 @@ async def test_compiled_plans(db: Database) -> None:
         assert again.version == expected[0].version
         assert again.enforcement == expected[0].enforcement
         assert again.explain("event 0000", event) == expected[0].explain("event 0000", event)
+
+
+async def test_whole_answers(app: FastAPI, db: Database, account: Account) -> None:
+    await seed_links(db, account, 150, groups=150)
+    answers = app.state.answers.entries
+    paths = [f"schema_property_groups/?limit=50&offset={offset}" for offset in range(0, 150, 50)]
+    paths += [f"event_schemas/?limit=50&offset={offset}" for offset in range(0, 150, 50)]
+    async with app_client(app) as client:
+        first = {path: await _get(client, account, path) for path in paths}
+        assert sum(len(body) for body in first.values()) > share(MAX_BYTES, "answers")
+        assert 0 < answers.bytes <= share(MAX_BYTES, "answers")
+        assert len(answers) < len(paths)
+        for path in paths:  # what was dropped is answered again, the same
+            assert await _get(client, account, path) == first[path]
+        assert answers.bytes <= share(MAX_BYTES, "answers")
+
+
+async def test_capture_keys_and_last_seen_times(app: FastAPI, account: Account) -> None:
+    gateway = app.state.gateway
+    async with app_client(app) as client:
+        token = (await client.get(account.url(""), headers=account.headers)).json()["api_token"]
+        names = [f"event {n:04}" for n in range(400)]
+        for start in range(0, len(names), 100):
+            batch = [{"event": name, "distinct_id": "u", "properties": {}} for name in names[start : start + 100]]
+            response = await client.post("/batch/", json={"api_key": token, "batch": batch})
+            assert response.status_code == 200, response.text
+        for _ in range(3):  # unknown keys are not kept; the known one is
+            assert (await client.post("/batch/", json={"api_key": "phc_unknown", "batch": batch})).status_code == 401
+    seen, tokens = gateway.seen.entries, gateway.tokens.entries
+    assert 0 < seen.bytes <= share(MAX_BYTES, "capture") // 2
+    assert len(seen) < len(names)
+    assert {name for _project, name in seen.keys()} <= set(names[300:])  # the most recent stay
+    assert list(tokens.keys()) == [token]
+    assert 0 < tokens.bytes <= share(MAX_BYTES, "capture") // 2

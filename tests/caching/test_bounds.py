@@ -133,6 +133,6 @@ async def test_capture_keys_and_last_seen_times(app: FastAPI, account: Account) 
     seen, tokens = gateway.seen.entries, gateway.tokens.entries
     assert 0 < seen.bytes <= share(MAX_BYTES, "capture") // 2
     assert len(seen) < len(names)
-    assert {name for _project, name in seen.keys()} <= set(names[300:])  # the most recent stay
+    assert {name for (_project, name), _when in seen.items()} <= set(names[300:])  # the most recent stay
     assert list(tokens.keys()) == [token]
     assert 0 < tokens.bytes <= share(MAX_BYTES, "capture") // 2

@@ -60,6 +60,7 @@ class Revisions:
         self._next: asyncio.Future[Snapshot] | None = None
         self._wanted: set[int] = set()
         self._running = False
+        self._task: asyncio.Task[None] | None = None  # held: the loop keeps only a weak reference
         self.reads = 0  # statements made, for tests and benchmarks
 
     async def read(self, project_id: int | None = None) -> Snapshot:
@@ -71,7 +72,7 @@ class Revisions:
         waiting = self._next
         if not self._running:
             self._running = True
-            asyncio.get_running_loop().create_task(self._run())
+            self._task = asyncio.get_running_loop().create_task(self._run())
         # Shielded: a request that goes away must not cancel the read the others wait for.
         return await asyncio.shield(waiting)
 

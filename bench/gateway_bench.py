@@ -314,14 +314,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _recreate_database() -> str:
+async def recreate_database(name: str = DB_NAME) -> str:
+    """An empty PostgreSQL database of that name (dropped first if it exists); returns its URL."""
     admin = await asyncpg.connect(ADMIN_URL)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    return ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 def _cli(executable: str, *args: str, url: str) -> Any:
@@ -388,7 +389,7 @@ def main() -> None:
         return
 
     executable = shutil.which("eventschema", path=str(Path(sys.executable).parent)) or "eventschema"
-    url = asyncio.run(_recreate_database())
+    url = asyncio.run(recreate_database())
     boot = _cli(executable, "bootstrap", url=url)
     [project] = _cli(executable, "projects", "list", url=url)
     port = _free_port()

@@ -36,7 +36,6 @@ import argparse
 import asyncio
 import cProfile
 import gc
-import os
 import random
 import statistics
 import sys
@@ -47,13 +46,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gateway_bench import BATCH, GROUPS, PLAN, build_templates
+from gateway_bench import BATCH, GROUPS, PLAN, build_templates, recreate_database
 
-ADMIN_URL = os.environ.get("EVENTSCHEMA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "eventschema_observe_cost"
 
 
@@ -95,13 +92,7 @@ async def _setup(kind: str) -> tuple[str, Callable[[], None]]:
         url = f"sqlite:///{folder.name}/observe_cost.db"
         await asyncio.to_thread(upgrade, url)
         return url, folder.cleanup
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    finally:
-        await admin.close()
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    url = await recreate_database(DB_NAME)
     await asyncio.to_thread(upgrade, url)
     return url, lambda: None
 

@@ -1,12 +1,13 @@
 """What the console's browser tests share besides their fixtures (conftest.py): the server a module runs, signing
 in through the form, and screenshots under tests/console/screenshots/ (git-ignored)."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from posthog import Posthog
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -78,3 +79,14 @@ def send_with_sdk(console: ConsoleServer, *events: tuple[str, str, dict[str, obj
 def nav(page: Page, label: str) -> None:
     """Follow a link of the left-hand navigation."""
     page.get_by_role("navigation", name="Console").get_by_role("link", name=label, exact=True).click()
+
+
+def create_read_key(page: Page, label: str) -> str:
+    """On the Settings page: a personal API key that may read event definitions, created through the form; its
+    value, as the page shows it once."""
+    page.get_by_label("Label").fill(label)
+    page.get_by_label("Scopes").select_option(["event_definition:read"])
+    page.get_by_role("button", name="Create key").click()
+    shown = page.locator("#new-key-value")
+    expect(shown).to_have_text(re.compile(r"^phx_\w+$"))
+    return shown.inner_text()

@@ -12,7 +12,7 @@ import requests
 from playwright.sync_api import Dialog, Page, expect
 
 from tests.console.a11y import check_page
-from tests.console.browser import ConsoleServer, screenshot, sign_in
+from tests.console.browser import ConsoleServer, create_read_key, screenshot, sign_in
 
 
 def _get(console: ConsoleServer, key: str) -> int:
@@ -40,12 +40,7 @@ def test_validation_mode_and_a_personal_api_key_from_creation_to_revocation(cons
     expect(page.get_by_label("Check events with")).to_have_value("strict")
     assert console.api("GET", "validation_settings/")["validation_mode"] == "strict"
 
-    page.get_by_label("Label").fill("browser test key")
-    page.get_by_label("Scopes").select_option(["event_definition:read"])
-    page.get_by_role("button", name="Create key").click()
-    shown = page.locator("#new-key-value")
-    expect(shown).to_have_text(re.compile(r"^phx_\w+$"))
-    value = shown.inner_text()
+    value = create_read_key(page, "browser test key")
     screenshot(page, "settings-new-key", console)
     assert _get(console, value) == 200
 

@@ -332,17 +332,19 @@ def _cli(executable: str, *args: str, url: str) -> Any:
     return json.loads(done.stdout)
 
 
+def group_body(name: str) -> dict[str, Any]:
+    """The API body that creates the plan's property group `name`."""
+    properties = [{"name": n, "property_type": t, "is_required": r} for n, t, r in GROUPS[name]]
+    return {"name": name, "properties": properties}
+
+
 def _seed_plan(base: str, api_key: str, project_id: int) -> None:
     with httpx.Client(
         base_url=f"{base}/api/projects/{project_id}", headers={"Authorization": f"Bearer {api_key}"}
     ) as api:
         groups = {}
-        for name, properties in GROUPS.items():
-            body = {
-                "name": name,
-                "properties": [{"name": n, "property_type": t, "is_required": r} for n, t, r in properties],
-            }
-            groups[name] = api.post("/schema_property_groups/", json=body).raise_for_status().json()["id"]
+        for name in GROUPS:
+            groups[name] = api.post("/schema_property_groups/", json=group_body(name)).raise_for_status().json()["id"]
         for event, (mode, linked) in PLAN.items():
             definition = api.post(
                 "/event_definitions/", json={"name": event, "enforcement_mode": mode}

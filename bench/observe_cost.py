@@ -49,7 +49,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gateway_bench import BATCH, GROUPS, PLAN, build_templates, recreate_database
+from gateway_bench import BATCH, GROUPS, PLAN, build_templates, group_body, recreate_database
 
 DB_NAME = "eventschema_observe_cost"
 
@@ -116,12 +116,9 @@ async def _seed(app: Any, database: Any) -> str:
         headers={"Authorization": f"Bearer {key.value}"},
     ) as api:
         groups = {}
-        for name, properties in GROUPS.items():
-            body = {
-                "name": name,
-                "properties": [{"name": n, "property_type": t, "is_required": r} for n, t, r in properties],
-            }
-            groups[name] = (await api.post("/schema_property_groups/", json=body)).raise_for_status().json()["id"]
+        for name in GROUPS:
+            created = await api.post("/schema_property_groups/", json=group_body(name))
+            groups[name] = created.raise_for_status().json()["id"]
         for event, (mode, linked) in PLAN.items():
             created = await api.post("/event_definitions/", json={"name": event, "enforcement_mode": mode})
             for group in linked:

@@ -18,8 +18,9 @@ What it does, all on this machine:
    measured time it also reads (from /proc) the CPU used by the server's processes and by PostgreSQL per batch,
    and how busy the machine was with other processes, which tells a run on a shared machine from a clean one;
 5. as the baseline, writes the same rows straight into PostgreSQL for the same time with as many connections,
-   the way the gateway writes them (asyncpg COPY, one transaction per 100 rows) but without HTTP, decoding or
-   checks. The ratio of the two says what the gateway costs on top of the database; both are measured in the
+   the way the gateway writes them (asyncpg COPY, one transaction per 100 rows, each event with a new uuid
+   numbered as the load generator numbers them) but without HTTP, decoding or checks; it reports the CPU per
+   batch of its writer and of PostgreSQL too. The ratio of the two says what the gateway costs on top of the database; both are measured in the
    same run, since these machines are shared.
 """
 
@@ -206,10 +207,12 @@ def client_main(port: int, token: str, seconds: float, connections: int, invalid
 
 # --- the baseline: the same rows, straight into PostgreSQL ------------------------------------------------
 
-_COLUMNS = ["project_id", "event", "distinct_id", "properties", "timestamp", "received_at"]
+_COLUMNS = ["project_id", "uuid", "event", "distinct_id", "properties", "timestamp", "received_at"]
 
 
-async def _baseline(url: str, project_id: int, seconds: float, connections: int) -> float:
+async def _baseline(url: str, project_id: int, seconds: float, connections: int) -> tuple[float, float, float]:
+    """Rows as the gateway writes them, each transaction's with new uuids numbered as the load generator's (the
+    connection's number in the high bits), so the unique index on (project_id, uuid) costs both the same."""
     rng = random.Random(7)
     batches = []
     for _ in range(64):
@@ -230,24 +233,35 @@ async def _baseline(url: str, project_id: int, seconds: float, connections: int)
         )
     inserted = 0
 
-    async def insert_for(stop: float) -> None:
+    async def insert_for(connection: asyncpg.Connection, number: int, stop: float) -> None:
         nonlocal inserted
-        connection = await asyncpg.connect(url)
-        try:
-            index = random.randrange(len(batches))
-            while time.monotonic() < stop:
-                async with connection.transaction():
-                    await connection.copy_records_to_table(
-                        "event_log", records=batches[index % len(batches)], columns=_COLUMNS
-                    )
-                index += 1
-                inserted += BATCH
-        finally:
-            await connection.close()
+        index = random.randrange(len(batches))
+        first = number << 64
+        while time.monotonic() < stop:
+            records = [
+                (project, "%032x" % (first + i), event, distinct_id, properties, timestamp, received_at)
+                for i, (project, event, distinct_id, properties, timestamp, received_at) in enumerate(
+                    batches[index % len(batches)]
+                )
+            ]
+            async with connection.transaction():
+                await connection.copy_records_to_table("event_log", records=records, columns=_COLUMNS)
+            index += 1
+            first += BATCH
+            inserted += BATCH
 
-    began = time.monotonic()
-    await asyncio.gather(*(insert_for(began + seconds) for _ in range(connections)))
-    return inserted / (time.monotonic() - began)
+    # Connected first, and PostgreSQL's CPU read before they close (their backends' CPU goes with them).
+    opened = [await asyncpg.connect(url) for _ in range(connections)]
+    try:
+        began, postgres, own = time.monotonic(), _cpu_seconds(_postgres_pids()), time.process_time()
+        # Numbered past the load generator's connections: the event log already holds their uuids.
+        await asyncio.gather(*(insert_for(c, connections + n, began + seconds) for n, c in enumerate(opened)))
+        ended, postgres, own = time.monotonic(), _cpu_seconds(_postgres_pids()) - postgres, time.process_time() - own
+    finally:
+        for connection in opened:
+            await connection.close()
+    batches_written = inserted / BATCH
+    return inserted / (ended - began), own / batches_written, postgres / batches_written
 
 
 # --- where the CPU goes (Linux /proc) ---------------------------------------------------------------------
@@ -436,7 +450,7 @@ def main() -> None:
         server.terminate()
         server.wait(30)
     logged, held = asyncio.run(_count_rows(url))
-    baseline = asyncio.run(_baseline(url, project["id"], args.seconds, args.connections))
+    baseline, writer_cpu, postgres_cpu = asyncio.run(_baseline(url, project["id"], args.seconds, args.connections))
 
     latencies = sorted(result["latencies"])
     rate = result["measured"] / args.seconds
@@ -459,6 +473,8 @@ def main() -> None:
     print(f"| cores busy: all / with other processes | {cpu['busy'] / cpu['wall']:.2f} / "
           f"{max(others, 0.0) / cpu['wall']:.2f} |")  # fmt: skip
     print(f"| baseline: the same rows written straight into PostgreSQL | {baseline:,.0f} events/s |")
+    print(f"| baseline CPU per batch: writer / PostgreSQL | {writer_cpu * 1000:.2f} ms / "
+          f"{postgres_cpu * 1000:.2f} ms |")  # fmt: skip
     print(f"| gateway / baseline | {rate / baseline:.2f} |")
     print(
         f"| events acknowledged / in the event log / quarantined | {result['acknowledged']:,} / {logged:,} / {held:,} |"

@@ -214,3 +214,45 @@ async def test_a_resent_event_is_skipped_after_copy_meets_it(
 
     stored = OutboxEvent if upstream else EventLogEntry
     assert (await _count(db, stored), await _count(db, QuarantinedEvent)) == (2, 1)
+
+
+TIMES = [
+    "0001-01-01T00:00:00+00:00",
+    "1999-12-31T23:59:59.999999+00:00",
+    "2000-01-01T00:00:00+00:00",
+    "2026-11-30T15:04:05.123456+00:00",
+    "9999-12-31T23:59:59.999999+00:00",
+]
+
+
+@pytest.mark.parametrize("resent", [False, True])
+async def test_times_are_written_to_the_microsecond_at_both_ends_of_the_calendar(
+    client, db: Database, account: Account, resent: bool
+) -> None:
+    """The writer sends times as PostgreSQL's microseconds since 2000, through COPY and through the INSERT that
+    skips resent events, in every table's time columns."""
+    await define(client, account, "signed up", mode="reject")
+    events = [{**event("a"), "timestamp": at, "uuid": str(uuid.uuid4())} for at in TIMES]
+    held = {**event("signed up", **INCOMPLETE), "uuid": str(uuid.uuid4())}
+    writer = PostgresWriter(db.engine, upstream=False)
+    try:
+        earlier = await _work(db, account.project_id, events[:1])
+        work = await _work(db, account.project_id, [*events, held])
+        if resent:
+            await writer.write([earlier])  # so that COPY meets a stored uuid and the INSERT writes the rest
+        await writer.write([work])
+    finally:
+        await writer.close()
+
+    async with db.session(write=False) as session:
+        query = select(EventLogEntry.timestamp, EventLogEntry.received_at).order_by(EventLogEntry.timestamp)
+        logged = (await session.execute(query)).all()
+        quarantined = (await session.execute(select(QuarantinedEvent.received_at))).scalars().all()
+        seen = (await session.execute(select(EventDefinition.last_seen_at))).scalars().all()
+        hours = (await session.execute(select(ViolationCount.hour))).scalars().all()
+    assert [at.isoformat() for at, _ in logged] == TIMES
+    first = earlier.received_at if resent else work.received_at
+    assert [received for _, received in logged] == [first] + [work.received_at] * (len(TIMES) - 1)
+    assert quarantined == [work.received_at]
+    assert set(seen) == {work.received_at}
+    assert hours == [work.received_at.replace(minute=0, second=0, microsecond=0)]

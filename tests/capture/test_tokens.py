@@ -90,3 +90,25 @@ async def test_rotating_an_unknown_project_fails(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert result.stderr == "error: Project not found.\n"
+
+
+async def test_a_capture_with_its_key_and_plan_kept_opens_no_read_session(
+    client, db: Database, account: Account, monkeypatch
+) -> None:
+    token = await project_token(client, account)
+    assert (await capture(client, token, [event()])).status_code == 200  # keeps the key and the plan
+    opened: list[bool] = []
+    real = db.session
+
+    def session(*, write: bool):
+        opened.append(write)
+        return real(write=write)
+
+    monkeypatch.setattr(db, "session", session)
+    assert (await capture(client, token, [event()])).status_code == 200
+    assert False not in opened  # writes (the commit on SQLite, observed traffic) may open theirs
+
+    await client.post(account.url("rotate_token/"), headers=account.headers)
+    refused = await capture(client, token, [event()])
+    assert (refused.status_code, refused.json()) == (401, INVALID_TOKEN)
+    assert False in opened  # a key no longer current is looked up

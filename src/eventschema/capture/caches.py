@@ -42,12 +42,19 @@ class TokenCache:
         entry = self._projects.get(token)
         return None if entry is None else entry[0]
 
+    def kept(self, token: str, credentials: int) -> int | None:
+        """The key's project if a current entry says so (`credentials` as in `project_for`), without a lookup."""
+        entry = self._projects.get(token)
+        if entry is not None and entry[1] > time.monotonic() and entry[2] == credentials:
+            return entry[0]
+        return None
+
     async def project_for(self, session: AsyncSession, token: str, credentials: int) -> int | None:
         """The key's project; `credentials` is the credentials revision read before this call."""
+        kept = self.kept(token, credentials)
+        if kept is not None:
+            return kept
         now = time.monotonic()
-        entry = self._projects.get(token)
-        if entry is not None and entry[1] > now and entry[2] == credentials:
-            return entry[0]
         generation = self._generation
         project_id = await repository.project_for_token(session, token)
         if project_id is not None and generation == self._generation:

@@ -2,11 +2,12 @@
 
 What each process keeps between requests lives in `Gateway`. With warm caches a request reads only the
 credentials revision and its project's schema version, in one statement shared by the requests waiting together
-(`caching.revisions`), and uses the kept project key and compiled plan if they are still current. Its writes are
-committed together with those of concurrent requests (see `committer`), and it is answered once they are. Its
-events (accepted or quarantined) are counted in memory for the observed-traffic reports (`observed.observer`) as
-soon as they are checked, before the commit, while they are still in the processor's cache (after the commit
-wait, other requests have been decoded over them); a request whose commit fails is counted all the same.
+(`caching.revisions`), and uses the kept project key and compiled plan if they are still current, without opening
+a database session. Its writes are committed together with those of concurrent requests (see `committer`), and it
+is answered once they are. Its events (accepted or quarantined) are counted in memory for the observed-traffic
+reports (`observed.observer`) as soon as they are checked, before the commit, while they are still in the
+processor's cache (after the commit wait, other requests have been decoded over them); a request whose commit
+fails is counted all the same.
 """
 
 import logging
@@ -29,6 +30,7 @@ from eventschema.capture.storage import UnknownProject, Work
 from eventschema.capture.triage import Rejected, Triage, triage
 from eventschema.db import Database
 from eventschema.enforcement.cache import PlanCache
+from eventschema.enforcement.plan import ProjectPlan
 from eventschema.models import utcnow
 from eventschema.observed.observer import Observer
 from eventschema.settings import Settings
@@ -74,6 +76,16 @@ async def project_for(session: AsyncSession, gateway: Gateway, token: str) -> tu
     return project_id, snapshot
 
 
+async def _kept(gateway: Gateway, token: str) -> tuple[int | None, ProjectPlan | None]:
+    """The key's project and plan when both are kept and current at a revisions read made for this request: the
+    usual case, answered without a database session."""
+    snapshot = await gateway.revisions.read(gateway.tokens.peek(token))
+    project_id = gateway.tokens.kept(token, snapshot.credentials)
+    if project_id is None or project_id not in snapshot.versions:
+        return None, None
+    return project_id, gateway.plans.kept(project_id, snapshot.versions[project_id])
+
+
 async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Triage:
     """Store the payload's events; returns how they were sorted (the v1 route answers per event)."""
     if payload.token is None:
@@ -81,14 +93,17 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Tria
     if "\x00" in payload.token:
         # No key holds one, and PostgreSQL would refuse to look it up.
         raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
-    async with database.session(write=False) as session:
-        project_id, snapshot = await project_for(session, gateway, payload.token)
-        if project_id is None:
-            raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
-        try:
-            plan = await gateway.plans.get(session, project_id, snapshot.version(project_id))
-        except errors.NotFound:
-            raise _project_gone(gateway, project_id) from None
+    project_id, plan = await _kept(gateway, payload.token)
+    if plan is None:
+        async with database.session(write=False) as session:
+            project_id, snapshot = await project_for(session, gateway, payload.token)
+            if project_id is None:
+                raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
+            try:
+                plan = await gateway.plans.get(session, project_id, snapshot.version(project_id))
+            except errors.NotFound:
+                raise _project_gone(gateway, project_id) from None
+    assert project_id is not None
     received_at = utcnow()
     result = triage(plan, payload.events, received_at, check_nul=payload.may_hold_nul)
     due = gateway.seen.due(project_id, result.names)

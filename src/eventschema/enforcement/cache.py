@@ -31,6 +31,11 @@ class PlanCache:
         self.notified = False
         changes.subscribe(self)
 
+    def kept(self, project_id: int, version: int) -> ProjectPlan | None:
+        """The project's plan if one is kept for `version` (its schema version, read before this call)."""
+        plan = self._plans.get(project_id)
+        return plan if plan is not None and plan.version == version else None
+
     async def get(self, session: AsyncSession, project_id: int, version: int | None = None) -> ProjectPlan:
         """The project's plan; `version` is its schema version read before this call, if the caller has it."""
         plan = self._plans.get(project_id)

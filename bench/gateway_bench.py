@@ -20,8 +20,8 @@ What it does, all on this machine:
 5. as the baseline, writes the same rows straight into PostgreSQL for the same time with as many connections,
    the way the gateway writes them (asyncpg COPY, one transaction per 100 rows, each event with a new uuid
    numbered as the load generator numbers them) but without HTTP, decoding or checks; it reports the CPU per
-   batch of its writer and of PostgreSQL too. The ratio of the two says what the gateway costs on top of the database; both are measured in the
-   same run, since these machines are shared.
+   batch of its writer and of PostgreSQL too. The ratio of the two says what the gateway costs on top of the
+   database; both are measured in the same run, since these machines are shared.
 """
 
 from __future__ import annotations

@@ -66,24 +66,28 @@ class Gateway:
         await self.revisions.close()
 
 
-async def project_for(session: AsyncSession, gateway: Gateway, token: str) -> tuple[int | None, Snapshot]:
-    """The project of a project API key, and revisions read before it that include its schema version."""
-    kept = gateway.tokens.peek(token)
-    snapshot = await gateway.revisions.read(kept)
+async def project_for(
+    session: AsyncSession, gateway: Gateway, token: str, snapshot: Snapshot | None = None
+) -> tuple[int | None, Snapshot]:
+    """The project of a project API key, and revisions read before it that include its schema version.
+
+    `snapshot` is a revisions read already made for this request, if there is one."""
+    if snapshot is None:
+        snapshot = await gateway.revisions.read(gateway.tokens.peek(token))
     project_id = await gateway.tokens.project_for(session, token, snapshot.credentials)
     if project_id is not None and project_id not in snapshot.versions:
         snapshot = await gateway.revisions.read(project_id)  # a new or another key: its project's version too
     return project_id, snapshot
 
 
-async def _kept(gateway: Gateway, token: str) -> tuple[int | None, ProjectPlan | None]:
-    """The key's project and plan when both are kept and current at a revisions read made for this request: the
-    usual case, answered without a database session."""
+async def _kept(gateway: Gateway, token: str) -> tuple[int | None, ProjectPlan | None, Snapshot]:
+    """The key's project and plan when both are kept and current at a revisions read made for this request (the
+    usual case, answered without a database session), and that read."""
     snapshot = await gateway.revisions.read(gateway.tokens.peek(token))
     project_id = gateway.tokens.kept(token, snapshot.credentials)
     if project_id is None or project_id not in snapshot.versions:
-        return None, None
-    return project_id, gateway.plans.kept(project_id, snapshot.versions[project_id])
+        return None, None, snapshot
+    return project_id, gateway.plans.kept(project_id, snapshot.versions[project_id]), snapshot
 
 
 async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Triage:
@@ -93,10 +97,10 @@ async def ingest(database: Database, gateway: Gateway, payload: Payload) -> Tria
     if "\x00" in payload.token:
         # No key holds one, and PostgreSQL would refuse to look it up.
         raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
-    project_id, plan = await _kept(gateway, payload.token)
+    project_id, plan, snapshot = await _kept(gateway, payload.token)
     if plan is None:
         async with database.session(write=False) as session:
-            project_id, snapshot = await project_for(session, gateway, payload.token)
+            project_id, snapshot = await project_for(session, gateway, payload.token, snapshot)
             if project_id is None:
                 raise errors.AuthenticationFailed(INVALID_TOKEN, code="invalid_api_key")
             try:

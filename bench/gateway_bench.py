@@ -142,14 +142,19 @@ def build_templates(token: str, count: int, invalid: float = 0.0) -> list[list[b
     return templates
 
 
-def build_request(host: str, template: list[bytes], first_uuid: int) -> bytes:
-    """A complete HTTP/1.1 request: the template's events numbered from `first_uuid`, gzip'd."""
+def build_body(template: list[bytes], first_uuid: int) -> bytes:
+    """A request body: the template's events with uuids numbered from `first_uuid`, gzip'd."""
     uuids = [b"%032x" % (first_uuid + i) for i in range(len(template) - 1)]
     parts = [template[0]]
     for uuid, part in zip(uuids, template[1:], strict=True):
         parts += (uuid, part)
     compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
-    body = compressor.compress(b"".join(parts)) + compressor.flush()
+    return compressor.compress(b"".join(parts)) + compressor.flush()
+
+
+def build_request(host: str, template: list[bytes], first_uuid: int) -> bytes:
+    """A complete HTTP/1.1 request of `build_body`."""
+    body = build_body(template, first_uuid)
     head = (
         f"POST /batch/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
         f"Content-Encoding: gzip\r\nContent-Length: {len(body)}\r\n\r\n"

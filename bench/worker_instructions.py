@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -70,15 +69,7 @@ def bodies(token: str, count: int) -> list[bytes]:
     """gzip'd bodies of gateway_bench's batches, each with new event uuids (random per run: a rerun stores them)."""
     templates = gb.build_templates(token, 16)
     first = random.getrandbits(60) << 64
-    built = []
-    for index in range(count):
-        template = templates[index % len(templates)]
-        parts = [template[0]]
-        for number, part in enumerate(template[1:]):
-            parts += (b"%032x" % (first + index * gb.BATCH + number), part)
-        compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
-        built.append(compressor.compress(b"".join(parts)) + compressor.flush())
-    return built
+    return [gb.build_body(templates[index % len(templates)], first + index * gb.BATCH) for index in range(count)]
 
 
 async def _serve(state: dict[str, Any], batches: int, concurrency: int) -> float:

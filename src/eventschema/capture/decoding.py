@@ -8,12 +8,12 @@ on the first event (or in its properties, where posthog-js puts it).
 
 import base64
 import binascii
-import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 import orjson
+from isal import isal_zlib
 
 from eventschema import errors
 from eventschema.capture.storable import may_hold_nul
@@ -22,6 +22,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 # A request body is gathered in a bytearray (see `router._body`); decoding reads it in place.
 Body = bytes | bytearray
 FORM_TYPE = "application/x-www-form-urlencoded"
+# isal's stubs declare its error class as an instance.
+_INFLATE_ERROR = cast(type[Exception], isal_zlib.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +67,12 @@ def _form_data(body: Body, compression: str | None) -> tuple[bytes, str | None]:
 
 
 def _gunzip(body: Body, limit: int) -> bytes:
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    """ISA-L's inflate (zlib's interface and results, 3-5 times as fast): a batch's gunzip was a third of its
+    decoding."""
+    decompressor = isal_zlib.decompressobj(16 + isal_zlib.MAX_WBITS)
     try:
         data = decompressor.decompress(body, limit + 1)
-    except zlib.error as exc:
+    except _INFLATE_ERROR as exc:
         raise invalid(f"The body is not valid gzip: {exc}") from exc
     if len(data) > limit or decompressor.unconsumed_tail:
         raise too_large(limit)

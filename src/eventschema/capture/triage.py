@@ -75,7 +75,8 @@ def triage(plan: ProjectPlan, events: list[Any], received_at: datetime, check_nu
         elif type(properties) is not dict:
             raise invalid("An event's properties must be an object.", attr=f"batch__{index}__properties")
         distinct_id = _distinct_id(raw, properties, index)
-        properties.pop(VIOLATIONS_KEY, None)
+        if VIOLATIONS_KEY in properties:
+            del properties[VIOLATIONS_KEY]
         uuid = event_uuid(raw)
         if suspect and not storable.event_fits(raw, check_nul) and _quarantine_invalid(result, raw, uuid):
             continue
@@ -143,7 +144,10 @@ def event_time(raw: dict[str, Any], received_at: datetime) -> tuple[datetime, st
         if value is not None:
             if type(value) is str:
                 parsed = datetime.fromisoformat(value)
-                return (parsed.astimezone(UTC) if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)), None
+                zone = parsed.tzinfo
+                if zone is UTC:  # "Z" or "+00:00", as SDKs send it: nothing to convert
+                    return parsed, None
+                return (parsed.astimezone(UTC) if zone is not None else parsed.replace(tzinfo=UTC)), None
         else:
             value = raw.get("offset")
             field = "offset"

@@ -51,6 +51,17 @@ async def test_gzip_by_header_and_by_query(client, account: Account) -> None:
     assert [item["event"] for item in await logged(client, account)] == ["zipped"] * 3
 
 
+async def test_a_gzip_body_of_several_members_is_read_whole(client, account: Account) -> None:
+    """RFC 1952 allows members one after another; each holds part of the body (here, a batch split mid-event)."""
+    body = orjson.dumps({"api_key": await project_token(client, account), "batch": [event("first"), event("second")]})
+    middle = body.index(b'"second"')
+    members = gzip.compress(body[:middle]) + gzip.compress(body[middle:])
+
+    await _post(client, "/batch/", members, **{"Content-Encoding": "gzip", "Content-Type": "application/json"})
+
+    assert sorted(item["event"] for item in await logged(client, account)) == ["first", "second"]
+
+
 async def test_base64_form_data(client, account: Account) -> None:
     token = await project_token(client, account)
     plain = base64.b64encode(orjson.dumps([{**event("formed", n=1), "api_key": token}])).decode()

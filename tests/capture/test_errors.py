@@ -83,6 +83,12 @@ async def test_unreadable_bodies_are_400(client, account: Account) -> None:
         ({}, b"{not json", "parse_error"),
         ({"Content-Encoding": "gzip"}, b"not gzip at all", "invalid_payload"),
         ({"Content-Encoding": "gzip"}, gzip.compress(b'{"api_key": "TOKEN"}')[:-12], "invalid_payload"),
+        # A readable batch followed by what is not another gzip member: refused whole, not cut short.
+        (
+            {"Content-Encoding": "gzip"},
+            gzip.compress(orjson.dumps([{**event("a"), "api_key": token}])) + b"[{}]",
+            "invalid_payload",
+        ),
         ({"Content-Type": "application/x-www-form-urlencoded"}, b"other=1", "invalid_payload"),
         ({"Content-Type": "application/x-www-form-urlencoded"}, b"data=%%%", "parse_error"),
     ]
